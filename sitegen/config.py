@@ -1,0 +1,215 @@
+"""site.toml -> a typed, validated SiteConfig.
+
+Strict on purpose (as Zola is): an unknown key is an error with a suggestion, because a
+misspelt setting that is silently ignored costs an editor far more time than a message.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from sitegen.errors import Problem, error, suggestion
+
+CONFIG_NAME = "site.toml"
+LANG_CODE = re.compile(r"^[a-z]{2,3}$")
+
+TOP_KEYS = {
+    "base_url", "theme", "default_language", "feed_items", "unsafe_html", "languages",
+    "publisher", "title",
+}
+LANGUAGE_KEYS = {"title", "description", "locale", "timezone"}
+PUBLISHER_KEYS = {"name", "email", "phone", "url", "address"}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageConfig:
+    """One language of the site: its folder under content/ and how to format for it."""
+
+    code: str  # the folder under content/ and the first URL segment: "da", "no"
+    title: str
+    description: str
+    locale: str  # Babel locale, e.g. "da_DK", "nb_NO"
+    timezone: str  # IANA name, e.g. "Europe/Copenhagen"
+
+    @property
+    def tz(self) -> tzinfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def html_lang(self) -> str:
+        """BCP 47 tag for <html lang> and RSS: "no" content is Bokmål, so "nb"."""
+        return Locale.parse(self.locale).language
+
+
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    url: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    base_url: str  # always ends with "/"
+    theme: str
+    default_language: str
+    feed_items: int
+    unsafe_html: bool
+    languages: tuple[LanguageConfig, ...]
+    publisher: Publisher = field(default_factory=Publisher)
+
+    def language(self, code: str) -> LanguageConfig:
+        for lang in self.languages:
+            if lang.code == code:
+                return lang
+        raise KeyError(code)
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        return tuple(lang.code for lang in self.languages)
+
+
+def _key_line(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _table_line(text: str, table: str) -> int | None:
+    match = re.search(rf"^\s*\[{re.escape(table)}\]", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+class _Reader:
+    """Typed access to one TOML table, collecting problems instead of raising."""
+
+    def __init__(self, data: dict[str, Any], text: str, where: str, problems: list[Problem]):
+        self.data, self.text, self.where, self.problems = data, text, where, problems
+
+    def fail(self, key: str | None, message: str, hint: str = "") -> None:
+        line = _key_line(self.text, key) if key else None
+        self.problems.append(error(CONFIG_NAME, line, message, hint, code="config"))
+
+    def check_keys(self, allowed: set[str]) -> None:
+        for key in self.data:
+            if key not in allowed:
+                self.fail(key, f"unknown setting '{self.where}{key}'{suggestion(key, allowed)}",
+                          "see docs/content.md for the settings site.toml accepts")
+
+    def text_value(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            self.fail(None, f"missing setting '{self.where}{key}'",
+                      f'add a line such as {key} = "..."')
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, f"'{self.where}{key}' must be a non-empty text in quotes")
+            return ""
+        return value.strip()
+
+
+def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Problem]]:
+    """Read and check site.toml; None when it is too broken to build from."""
+    path = site_dir / CONFIG_NAME
+    problems: list[Problem] = []
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return None, [error(CONFIG_NAME, None, "site.toml not found",
+                            f"run sitegen in the site's folder, or pass --site DIR ({site_dir})")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [error(CONFIG_NAME, None, f"cannot read site.toml: {exc}")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+        return None, [error(CONFIG_NAME, line, f"site.toml is not valid TOML: {exc}",
+                            'texts need quotes: title = "Nyheder"', code="config")]
+
+    top = _Reader(data, text, "", problems)
+    top.check_keys(TOP_KEYS)
+    base_url = top.text_value("base_url")
+    parts = urlsplit(base_url)
+    if base_url and (parts.scheme not in ("http", "https") or not parts.netloc):
+        top.fail("base_url", f"base_url must be an absolute URL, not '{base_url}'",
+                 'write it with scheme and host: base_url = "https://nyheder.example.org/"')
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    theme = top.text_value("theme", "default")
+    feed_items = data.get("feed_items", 20)
+    if not isinstance(feed_items, int) or isinstance(feed_items, bool) or feed_items < 1:
+        top.fail("feed_items", "feed_items must be a whole number of at least 1")
+        feed_items = 20
+    unsafe_html = data.get("unsafe_html", False)
+    if not isinstance(unsafe_html, bool):
+        top.fail("unsafe_html", "unsafe_html must be true or false (without quotes)")
+        unsafe_html = False
+
+    languages = _load_languages(data.get("languages"), text, problems)
+    codes = [lang.code for lang in languages]
+    default_language = top.text_value("default_language", codes[0] if codes else "")
+    if default_language and codes and default_language not in codes:
+        top.fail("default_language",
+                 f"default_language '{default_language}' is not one of the languages "
+                 f"({', '.join(codes)}){suggestion(default_language, codes)}")
+
+    publisher_data = data.get("publisher", {})
+    publisher = Publisher()
+    if not isinstance(publisher_data, dict):
+        top.fail("publisher", "[publisher] must be a table")
+    else:
+        reader = _Reader(publisher_data, text, "publisher.", problems)
+        reader.check_keys(PUBLISHER_KEYS)
+        values = {k: v for k, v in publisher_data.items()
+                  if k in PUBLISHER_KEYS and isinstance(v, str)}
+        publisher = Publisher(**values)
+
+    if any(p.is_error for p in problems):
+        return None, problems
+    return SiteConfig(base_url, theme, default_language, feed_items, unsafe_html,
+                      tuple(languages), publisher), problems
+
+
+def _load_languages(raw: Any, text: str, problems: list[Problem]) -> list[LanguageConfig]:
+    if not isinstance(raw, dict) or not raw:
+        problems.append(error(CONFIG_NAME, None, "site.toml defines no languages",
+                              "add a [languages.da] table with title, locale and timezone"))
+        return []
+    languages = []
+    for code, table in raw.items():
+        where = f"languages.{code}."
+        line = _table_line(text, f"languages.{code}")
+        if not LANG_CODE.match(code) or not isinstance(table, dict):
+            problems.append(error(CONFIG_NAME, line,
+                                  f"[languages.{code}] must be a table named by a language code"))
+            continue
+        reader = _Reader(table, text, where, problems)
+        reader.check_keys(LANGUAGE_KEYS)
+        title = reader.text_value("title")
+        description = table.get("description", "")
+        locale = reader.text_value("locale", code)
+        timezone = reader.text_value("timezone", "UTC")
+        try:
+            Locale.parse(locale)
+        except (UnknownLocaleError, ValueError):
+            reader.fail("locale", f"unknown locale '{locale}' in [languages.{code}]",
+                        'use a Babel locale such as "da_DK" or "nb_NO"')
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            reader.fail("timezone", f"unknown time zone '{timezone}' in [languages.{code}]",
+                        'use an IANA name such as "Europe/Copenhagen"')
+        languages.append(LanguageConfig(code, title, str(description), locale, timezone))
+    return languages

@@ -1,0 +1,138 @@
+"""Find the site's source files and sort them by kind, without reading them.
+
+Symbolic links that lead outside the site folder are skipped with a warning, never
+followed: nothing outside the site is ever read or published.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.errors import Problem, error, suggestion, warning
+
+SPECIAL_FOLDERS = ("people", "clusters", "media")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    rel: str  # posix path relative to the site root
+    path: Path  # absolute path
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    articles: dict[str, tuple[SourceFile, ...]] = field(default_factory=dict)  # by language
+    people: tuple[SourceFile, ...] = ()
+    clusters: tuple[SourceFile, ...] = ()
+    media: tuple[SourceFile, ...] = ()
+    static: tuple[SourceFile, ...] = ()
+
+
+def is_ignored_name(name: str) -> bool:
+    """Editor droppings and hidden files: swap files, backups, .DS_Store."""
+    return (name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
+            or name == "4913")
+
+
+def walk(root: Path, site_root: Path, problems: list[Problem]) -> list[SourceFile]:
+    """Every regular file under root, sorted, inside the site folder only."""
+    found: list[SourceFile] = []
+    if not root.is_dir():
+        return found
+    real_site = site_root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        kept_dirs = []
+        for name in sorted(dirnames):
+            if is_ignored_name(name):
+                continue
+            candidate = here / name
+            if candidate.is_symlink():
+                if not _inside(candidate, real_site):
+                    problems.append(_outside(candidate, site_root))
+                    continue
+                found.extend(walk(candidate, site_root, problems))
+                continue
+            kept_dirs.append(name)
+        dirnames[:] = kept_dirs
+        for name in sorted(filenames):
+            if is_ignored_name(name):
+                continue
+            candidate = here / name
+            if candidate.is_symlink() and not _inside(candidate, real_site):
+                problems.append(_outside(candidate, site_root))
+                continue
+            if candidate.is_file():
+                found.append(SourceFile(candidate.relative_to(site_root).as_posix(), candidate))
+    return sorted(found, key=lambda f: f.rel)
+
+
+def _inside(path: Path, real_site: Path) -> bool:
+    try:
+        path.resolve().relative_to(real_site)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _outside(path: Path, site_root: Path) -> Problem:
+    rel = path.relative_to(site_root).as_posix()
+    return warning(rel, None, "symbolic link leads outside the site folder; skipped",
+                   "copy the file into the site instead of linking to it", code="symlink")
+
+
+def discover(site_root: Path, languages: tuple[str, ...]) -> tuple[Discovered, list[Problem]]:
+    problems: list[Problem] = []
+    content = site_root / "content"
+    if not content.is_dir():
+        problems.append(error("content", None, "the site has no content/ folder",
+                              "create content/da/ (one folder per language) for articles"))
+        return Discovered(), problems
+    articles: dict[str, tuple[SourceFile, ...]] = {}
+    for entry in sorted(content.iterdir()):
+        name = entry.name
+        rel = f"content/{name}"
+        if is_ignored_name(name):
+            continue
+        if entry.is_symlink() and not _inside(entry, site_root.resolve()):
+            problems.append(_outside(entry, site_root))
+            continue
+        if not entry.is_dir():
+            problems.append(error(rel, None, "files do not belong directly in content/",
+                                  f"move it into a language folder: content/{languages[0]}/"))
+            continue
+        if name not in languages and name not in SPECIAL_FOLDERS:
+            known = (*languages, *SPECIAL_FOLDERS)
+            problems.append(error(
+                rel, None, f"'{name}' is not a language of site.toml nor one of "
+                f"{', '.join(SPECIAL_FOLDERS)}{suggestion(name, known)}",
+                f"content/ holds {', '.join(known)}; add [languages.{name}] to site.toml "
+                "if it is a new language"))
+    for code in languages:
+        files = walk(content / code, site_root, problems)
+        articles[code] = tuple(_markdown_only(files, problems))
+    people = tuple(_markdown_only(walk(content / "people", site_root, problems), problems,
+                                  flat="content/people"))
+    clusters = tuple(_markdown_only(walk(content / "clusters", site_root, problems), problems,
+                                    flat="content/clusters"))
+    media = tuple(walk(content / "media", site_root, problems))
+    static = tuple(walk(site_root / "static", site_root, problems))
+    return Discovered(articles, people, clusters, media, static), problems
+
+
+def _markdown_only(files: list[SourceFile], problems: list[Problem],
+                   flat: str | None = None) -> list[SourceFile]:
+    kept = []
+    for file in files:
+        if not file.rel.endswith(".md"):
+            problems.append(warning(file.rel, None, "not a .md file; ignored",
+                                    "images and attachments belong in content/media/",
+                                    code="stray-file"))
+        elif flat and file.rel.count("/") != flat.count("/") + 1:
+            problems.append(error(file.rel, None, f"subfolders are not used in {flat}/",
+                                  f"move the file directly into {flat}/"))
+        else:
+            kept.append(file)
+    return kept

@@ -1,0 +1,176 @@
+"""Typed readers for front-matter values, one per kind of field.
+
+Each reader takes the YAML node as the editor wrote it and either returns a value of the
+right type or records a problem naming the key and its line. Scalars are read from the
+text the editor typed, so YAML's guesses (yes/no as booleans, 2021 as a number) never
+reach the site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+
+import yaml
+
+from sitegen.errors import Problem, error
+from sitegen.load.frontmatter import Entry
+from sitegen.slugs import is_slug
+
+NULL_TAG = "tag:yaml.org,2002:null"
+DATE_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to a person or cluster id, with the line it was written on."""
+
+    id: str
+    line: int
+
+
+class FieldReader:
+    """Reads the fields of one file; problems accumulate in `problems`."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def fail(self, entry: Entry, message: str, hint: str = "", line: int | None = None) -> None:
+        self.problems.append(error(self.path, line or entry.line, message, hint))
+
+    @staticmethod
+    def _is_null(node: yaml.Node) -> bool:
+        return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG and node.style is None
+
+    def text(self, entry: Entry | None, required: bool = False) -> str | None:
+        """A one-line or multi-line text; numbers and yes/no stay as written."""
+        if entry is None or self._is_null(entry.node):
+            if entry is not None and required:
+                self.fail(entry, f"'{entry.key}' is empty", f"write a value after '{entry.key}:'")
+            return None
+        if not isinstance(entry.node, yaml.ScalarNode):
+            self.fail(entry, f"'{entry.key}' must be a text, not a list or a table",
+                      f"write it on one line: {entry.key}: ...")
+            return None
+        value = str(entry.node.value).strip()
+        if not value:
+            if required:
+                self.fail(entry, f"'{entry.key}' is empty", f"write a value after '{entry.key}:'")
+            return None
+        return value
+
+    def localized(self, entry: Entry | None, languages: tuple[str, ...]) -> dict[str, str]:
+        """A text for all languages, or a table with one text per language code."""
+        if entry is None or self._is_null(entry.node):
+            return {}
+        if isinstance(entry.node, yaml.MappingNode):
+            result: dict[str, str] = {}
+            for key_node, value_node in entry.node.value:
+                code = str(key_node.value)
+                line = key_node.start_mark.line + 2
+                if code not in languages:
+                    self.fail(entry, f"'{entry.key}' has a text for unknown language '{code}'",
+                              f"use one of: {', '.join(languages)}", line=line)
+                elif not isinstance(value_node, yaml.ScalarNode):
+                    self.fail(entry, f"'{entry.key}.{code}' must be a text", line=line)
+                elif str(value_node.value).strip():
+                    result[code] = str(value_node.value).strip()
+            return result
+        value = self.text(entry)
+        return {code: value for code in languages} if value else {}
+
+    def flag(self, entry: Entry | None) -> bool:
+        if entry is None or self._is_null(entry.node):
+            return False
+        raw = str(getattr(entry.node, "value", "")).strip().lower()
+        if isinstance(entry.node, yaml.ScalarNode) and raw in ("true", "false", "yes", "no"):
+            return raw in ("true", "yes")
+        self.fail(entry, f"'{entry.key}' must be true or false", f"write {entry.key}: true")
+        return False
+
+    def words(self, entry: Entry | None) -> tuple[tuple[str, int], ...]:
+        """A list of words: `[a, b]`, a '- a' list, or one word (never split into letters)."""
+        if entry is None or self._is_null(entry.node):
+            return ()
+        node = entry.node
+        if isinstance(node, yaml.ScalarNode):
+            items = [(part.strip(), entry.line) for part in str(node.value).split(",")]
+        elif isinstance(node, yaml.SequenceNode):
+            items = []
+            for item in node.value:
+                line = item.start_mark.line + 2
+                if not isinstance(item, yaml.ScalarNode):
+                    self.fail(entry, f"each item of '{entry.key}' must be a single word",
+                              line=line)
+                    continue
+                items.append((str(item.value).strip(), line))
+        else:
+            self.fail(entry, f"'{entry.key}' must be a list such as [a, b]")
+            return ()
+        return tuple((word, line) for word, line in items if word)
+
+    def ids(self, entry: Entry | None) -> tuple[Ref, ...]:
+        """A list of person or cluster ids, each checked to be a valid id."""
+        refs = []
+        for word, line in self.words(entry):
+            if is_slug(word):
+                refs.append(Ref(word, line))
+            else:
+                assert entry is not None
+                self.fail(entry, f"'{word}' in '{entry.key}' is not a valid id",
+                          "ids are the file names in content/people or content/clusters "
+                          "without '.md': lower-case letters, digits and '-'", line=line)
+        return tuple(refs)
+
+    def slug(self, entry: Entry | None) -> str | None:
+        value = self.text(entry)
+        if value is not None and not is_slug(value):
+            assert entry is not None
+            self.fail(entry, f"slug '{value}' is not a valid slug",
+                      "use lower-case a-z, digits and '-', e.g. slug: mission-possible")
+            return None
+        return value
+
+    def moment(self, entry: Entry | None, tz: tzinfo, required: bool = False) -> datetime | None:
+        """A date or date and time, made timezone-aware in the language's zone."""
+        if entry is None or self._is_null(entry.node):
+            return None
+        value = self.text(entry, required=required)
+        if value is None:
+            return None
+        parsed = parse_moment(value, tz)
+        if parsed is None:
+            self.fail(entry, f"'{entry.key}: {value}' is not a valid date",
+                      "write it as 2021-11-01 or 2021-11-01 09:00 (optionally +01:00 or Z)")
+        return parsed
+
+
+def parse_moment(value: str, tz: tzinfo) -> datetime | None:
+    """Parse the date forms of the content format; None when it is not one."""
+    match = DATE_RE.match(value.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, offset = match.groups()
+    try:
+        moment = datetime.combine(
+            date(int(year), int(month), int(day)),
+            time(int(hour or 0), int(minute or 0), int(second or 0)),
+        )
+    except ValueError:
+        return None
+    if offset is None:
+        return moment.replace(tzinfo=tz)
+    if offset == "Z":
+        return moment.replace(tzinfo=timezone.utc)
+    sign = 1 if offset[0] == "+" else -1
+    digits = offset[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        return None
+    return moment.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))

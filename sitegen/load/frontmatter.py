@@ -1,0 +1,108 @@
+"""Split a Markdown file into front matter and body, keeping line numbers.
+
+We compose YAML into nodes rather than Python values (python-frontmatter would hand us
+values and drop the lines). Nodes keep each key's line for messages, and they keep
+scalars as the editor wrote them: `title: No` stays the word "No", `phone: 4747` stays
+text. Field readers in `sitegen.load.fields` decide the type of each key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from sitegen.errors import Problem, error
+
+FENCE = "---"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One top-level front-matter key: its YAML node and the line it sits on."""
+
+    key: str
+    node: yaml.Node
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A Markdown file split in two. `body_line` is the file line the body starts on."""
+
+    path: str
+    entries: tuple[Entry, ...]
+    body: str
+    body_line: int
+    fm_line: int  # line of the opening '---', for messages about the whole block
+
+    def get(self, key: str) -> Entry | None:
+        for entry in self.entries:
+            if entry.key == key:
+                return entry
+        return None
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """Bytes -> text, refusing what is not a UTF-8 text file."""
+    if not data.strip():
+        return None, [error(path, None, "the file is empty",
+                            "write front matter between two '---' lines, then the text")]
+    if b"\x00" in data:
+        return None, [error(path, None, "this is a binary file, not Markdown text",
+                            "only text files ending in .md belong in content/<language>/")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [error(path, line, "the file is not UTF-8 text",
+                            "save it as UTF-8 in your editor (File > Save with encoding)")]
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def split(path: str, text: str) -> tuple[SourceText | None, list[Problem]]:
+    """Find the '---' block at the top, compose it, and return its keys with lines."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FENCE:
+        return None, [error(path, 1, "no front matter found at the top of the file",
+                            "did you forget the '---' line before the title and date?")]
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in (FENCE, "..."))
+    except StopIteration:
+        return None, [error(path, 1, "the front matter is never closed",
+                            "add a line with '---' after the last front-matter line")]
+    yaml_text = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1:])
+    try:
+        root = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1
+        problem = exc.problem or "invalid YAML"
+        return None, [error(path, line, f"the front matter is not valid YAML: {problem}",
+                            "check the quotes and the colon after each key; a text with "
+                            "': ' in it needs quotes")]
+    except yaml.YAMLError as exc:
+        return None, [error(path, 2, f"the front matter is not valid YAML: {exc}")]
+    if root is None:
+        return None, [error(path, 1, "the front matter is empty",
+                            "write at least 'title:' and 'date:' between the '---' lines")]
+    if not isinstance(root, yaml.MappingNode):
+        return None, [error(path, root.start_mark.line + 2,
+                            "the front matter must be a list of 'key: value' lines")]
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + 2
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(error(path, line, "a front-matter key must be a plain word"))
+            continue
+        key = key_node.value
+        if key in seen:
+            problems.append(error(path, line, f"'{key}' is given twice",
+                                  "keep one of the two lines"))
+            continue
+        seen.add(key)
+        entries.append(Entry(key, value_node, line))
+    return SourceText(path, tuple(entries), body, end + 2, 1), problems

@@ -1,0 +1,77 @@
+"""What loading one file yields: records as the editor wrote them, typed but unresolved.
+
+References are still ids (with their lines); links in bodies are still paths. The
+resolve step turns these into the site model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sitegen.load.fields import Ref
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSource:
+    path: str  # relative to the site root: "content/da/2021/mission-possible.md"
+    lang: str  # the language folder: "da"
+    rel: str  # path under the language folder without ".md": "2021/mission-possible"
+    title: str
+    date: datetime  # timezone-aware
+    updated: datetime | None
+    summary: str | None
+    authors: tuple[Ref, ...]
+    contacts: tuple[Ref, ...]
+    clusters: tuple[Ref, ...]
+    tags: tuple[str, ...]
+    translation_key: str | None
+    slug: str
+    slug_line: int
+    image: str | None  # relative to content/: "media/2021/la.jpg"
+    image_line: int
+    image_alt: str | None
+    image_credit: str | None
+    draft: bool
+    body: str
+    body_line: int
+    key_line: int  # line of translation_key, for duplicate messages
+
+
+@dataclass(frozen=True, slots=True)
+class PersonSource:
+    path: str
+    id: str
+    name: str
+    role: dict[str, str]  # language code -> text
+    organization: str | None
+    email: str | None
+    phone: str | None
+    photo: str | None
+    photo_line: int
+    photo_credit: str | None
+    clusters: tuple[Ref, ...]
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSource:
+    path: str
+    id: str
+    name: str
+    short_name: str | None
+    website: str | None
+    description: dict[str, str]
+    body: str
+    body_line: int
+
+
+ARTICLE_KEYS = (
+    "title", "date", "updated", "summary", "authors", "contacts", "clusters", "tags",
+    "translation_key", "slug", "image", "image_alt", "image_credit", "draft",
+)
+PERSON_KEYS = (
+    "name", "role", "organization", "email", "phone", "photo", "photo_credit", "clusters",
+)
+CLUSTER_KEYS = ("name", "short_name", "website", "description")

@@ -1,0 +1,163 @@
+"""Read one article, person or cluster file into its record.
+
+Each function sees exactly one file's bytes: this is what lets a rebuild re-read only
+the files that changed.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from pathlib import PurePosixPath
+
+from sitegen.errors import Problem, error, suggestion, warning
+from sitegen.load.fields import FieldReader
+from sitegen.load.frontmatter import SourceText, decode, split
+from sitegen.load.records import (
+    ARTICLE_KEYS,
+    CLUSTER_KEYS,
+    PERSON_KEYS,
+    ArticleSource,
+    ClusterSource,
+    PersonSource,
+)
+from sitegen.slugs import is_slug, slug_from_filename
+
+EMAIL_HINT = "write it as name@example.org"
+
+
+def _prepare(path: str, data: bytes, known: tuple[str, ...]) -> tuple[SourceText | None,
+                                                                     list[Problem]]:
+    text, problems = decode(path, data)
+    if text is None:
+        return None, problems
+    source, problems = split(path, text)
+    if source is None:
+        return None, problems
+    for entry in source.entries:
+        if entry.key not in known:
+            problems.append(warning(
+                path, entry.line, f"unknown front-matter key '{entry.key}'"
+                f"{suggestion(entry.key, known)}; it is ignored",
+                f"known keys: {', '.join(known)}", code="unknown-key"))
+    return source, problems
+
+
+def load_article(path: str, data: bytes, lang: str, tz: tzinfo) -> tuple[ArticleSource | None,
+                                                                         list[Problem]]:
+    source, problems = _prepare(path, data, ARTICLE_KEYS)
+    if source is None:
+        return None, problems
+    read = FieldReader(path)
+    get = source.get
+    title = read.text(get("title"), required=True)
+    if get("title") is None:
+        read.problems.append(error(path, source.fm_line, "the article has no 'title'",
+                                   "add a line such as: title: Mission Possible"))
+    moment = read.moment(get("date"), tz, required=True)
+    if get("date") is None:
+        read.problems.append(error(path, source.fm_line, "the article has no 'date'",
+                                   "add a line such as: date: 2021-11-01 09:00"))
+    rel = str(PurePosixPath(path).relative_to(f"content/{lang}").with_suffix(""))
+    slug_entry = get("slug")
+    slug = read.slug(slug_entry) or slug_from_filename(PurePosixPath(path).stem)
+    if not slug:
+        read.problems.append(error(path, None, "cannot make a slug from the file name",
+                                   "add a line such as: slug: mission-possible"))
+    image_entry = get("image")
+    image = read.text(image_entry)
+    image_alt = read.text(get("image_alt"))
+    if image and not image_alt:
+        read.problems.append(error(
+            path, (get("image_alt") or image_entry).line if image_entry else None,
+            "the image has no 'image_alt' text",
+            "describe the picture for readers who cannot see it: image_alt: ..."))
+    key_entry = get("translation_key")
+    translation_key = read.text(key_entry)
+    tags = tuple(word for word, _ in read.words(get("tags")))
+    article = ArticleSource(
+        path=path, lang=lang, rel=rel, title=title or "", date=moment,  # type: ignore[arg-type]
+        updated=read.moment(get("updated"), tz), summary=read.text(get("summary")),
+        authors=read.ids(get("authors")), contacts=read.ids(get("contacts")),
+        clusters=read.ids(get("clusters")), tags=tags, translation_key=translation_key,
+        slug=slug, slug_line=slug_entry.line if slug_entry else 1,
+        image=image.lstrip("/") if image else None,
+        image_line=image_entry.line if image_entry else 1, image_alt=image_alt,
+        image_credit=read.text(get("image_credit")), draft=read.flag(get("draft")),
+        body=source.body, body_line=source.body_line,
+        key_line=key_entry.line if key_entry else 1,
+    )
+    problems += read.problems
+    if any(p.is_error for p in problems):
+        return None, problems
+    return article, problems
+
+
+def _id_from(path: str) -> tuple[str, list[Problem]]:
+    stem = PurePosixPath(path).stem
+    if is_slug(stem):
+        return stem, []
+    return stem, [error(path, None, f"'{stem}' is not a valid id for a file name",
+                        f"rename the file to '{slug_from_filename(stem)}.md'")]
+
+
+def load_person(path: str, data: bytes, languages: tuple[str, ...]) -> tuple[
+        PersonSource | None, list[Problem]]:
+    source, problems = _prepare(path, data, PERSON_KEYS)
+    if source is None:
+        return None, problems
+    ident, id_problems = _id_from(path)
+    problems += id_problems
+    read = FieldReader(path)
+    get = source.get
+    name = read.text(get("name"), required=True)
+    if get("name") is None:
+        read.problems.append(error(path, source.fm_line, "the person has no 'name'",
+                                   "add a line such as: name: Kurt Bennetsen"))
+    email = read.text(get("email"))
+    if email and ("@" not in email or " " in email):
+        read.fail(get("email"), f"'{email}' is not an e-mail address", EMAIL_HINT)  # type: ignore[arg-type]
+    phone = read.text(get("phone"))
+    if phone and not any(ch.isdigit() for ch in phone):
+        read.fail(get("phone"), f"'{phone}' is not a phone number",  # type: ignore[arg-type]
+                  'write it in quotes: phone: "+45 98 16 06 00"')
+    photo_entry = get("photo")
+    photo = read.text(photo_entry)
+    person = PersonSource(
+        path=path, id=ident, name=name or "", role=read.localized(get("role"), languages),
+        organization=read.text(get("organization")), email=email, phone=phone,
+        photo=photo.lstrip("/") if photo else None,
+        photo_line=photo_entry.line if photo_entry else 1,
+        photo_credit=read.text(get("photo_credit")), clusters=read.ids(get("clusters")),
+        body=source.body, body_line=source.body_line,
+    )
+    problems += read.problems
+    if any(p.is_error for p in problems):
+        return None, problems
+    return person, problems
+
+
+def load_cluster(path: str, data: bytes, languages: tuple[str, ...]) -> tuple[
+        ClusterSource | None, list[Problem]]:
+    source, problems = _prepare(path, data, CLUSTER_KEYS)
+    if source is None:
+        return None, problems
+    ident, id_problems = _id_from(path)
+    problems += id_problems
+    read = FieldReader(path)
+    get = source.get
+    name = read.text(get("name"), required=True)
+    if get("name") is None:
+        read.problems.append(error(path, source.fm_line, "the cluster has no 'name'",
+                                   "add a line such as: name: Green Hub Denmark"))
+    website = read.text(get("website"))
+    if website and not website.startswith(("http://", "https://")):
+        read.fail(get("website"), f"website '{website}' must start with https://")  # type: ignore[arg-type]
+    cluster = ClusterSource(
+        path=path, id=ident, name=name or "", short_name=read.text(get("short_name")),
+        website=website, description=read.localized(get("description"), languages),
+        body=source.body, body_line=source.body_line,
+    )
+    problems += read.problems
+    if any(p.is_error for p in problems):
+        return None, problems
+    return cluster, problems

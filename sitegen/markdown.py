@@ -1,0 +1,117 @@
+"""Markdown bodies -> HTML, with links to source files turned into published URLs.
+
+CommonMark with tables and `::: fakta` fact boxes. Raw HTML is shown as text unless the
+site opts in; markdown-it's own link validation already refuses javascript:, vbscript:,
+file: and non-image data: URLs, so they never become links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.container import container_plugin
+
+from sitegen.slugs import slugify
+
+# Maps a link target as written to its published URL; None when it leads nowhere.
+LinkRewriter = Callable[[str], "str | None"]
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+WORD = re.compile(r"\w+")
+FACTBOX_NAMES = ("fakta", "facts", "factbox")
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenLink:
+    target: str
+    line: int  # 1-based line within the body
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    html: str
+    first_paragraph: str  # as plain text, for the default summary
+    words: int
+    broken: tuple[BrokenLink, ...]
+
+
+def _render_factbox(self, tokens: list[Token], idx: int, _options, _env) -> str:  # type: ignore[no-untyped-def]
+    return '<aside class="factbox">\n' if tokens[idx].nesting == 1 else "</aside>\n"
+
+
+def _render_table_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    return '<div class="table-scroll" tabindex="0">\n' + self.renderToken(tokens, idx, options, env)
+
+
+def _render_table_close(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+@lru_cache(maxsize=4)
+def parser(unsafe_html: bool) -> MarkdownIt:
+    """One configured parser per setting; configured once, then only read."""
+    md = MarkdownIt("commonmark", {"html": unsafe_html, "xhtmlOut": False, "typographer": False})
+    md.enable("table")
+    anchors_plugin(md, min_level=2, max_level=4, slug_func=lambda s: slugify(s) or "afsnit")
+    for name in FACTBOX_NAMES:
+        container_plugin(md, name, render=_render_factbox)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
+    return md
+
+
+def is_internal(target: str) -> bool:
+    """A link to a path in the site, not to another site, an anchor or an address."""
+    return bool(target) and not target.startswith(("#", "//")) and not SCHEME.match(target)
+
+
+def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False) -> RenderedBody:
+    md = parser(unsafe_html)
+    tokens = md.parse(text)
+    broken: list[BrokenLink] = []
+    first_paragraph = ""
+    words = 0
+    for index, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        line = token.map[0] + 1 if token.map else 1
+        if not first_paragraph and index > 0 and tokens[index - 1].type == "paragraph_open":
+            first_paragraph = _plain_text(token)
+        for child in token.children or ():
+            if child.type == "text":
+                words += len(WORD.findall(child.content))
+            attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
+            if attr is None:
+                continue
+            target = str(child.attrs.get(attr, ""))
+            if not is_internal(target):
+                continue
+            url = rewrite(target)
+            if url is None:
+                broken.append(BrokenLink(target, line))
+            else:
+                child.attrSet(attr, url)
+    html = md.renderer.render(tokens, md.options, {})
+    return RenderedBody(html, first_paragraph, words, tuple(broken))
+
+
+def _plain_text(inline: Token) -> str:
+    parts = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """'../a.md#part' -> ('../a.md', '#part'); the query is dropped with the fragment kept."""
+    parts = urlsplit(target)
+    return parts.path, f"#{parts.fragment}" if parts.fragment else ""

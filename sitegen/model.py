@@ -1,0 +1,114 @@
+"""The resolved site: frozen records, no I/O and no logic.
+
+This is the one value that plan and render read. Everything in it has been checked:
+references point at existing people and clusters, links at published articles,
+drafts and embargoed articles are already left out (or kept, for previews).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sitegen.config import SiteConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A published image: where it is served from and what it shows."""
+
+    src: str  # root-relative URL: "/media/2021/la.jpg"
+    alt: str
+    credit: str | None = None
+    length: int = 0  # bytes, for RSS enclosures
+    mime: str = "image/jpeg"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    role: Mapping[str, str]  # language code -> role
+    organization: str | None
+    email: str | None
+    phone: str | None
+    photo: Image | None
+    clusters: tuple[str, ...]
+    bio_html: str
+    source: str
+
+    def role_in(self, lang: str) -> str:
+        return self.role.get(lang, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    id: str
+    name: str
+    short_name: str | None
+    website: str | None
+    description: Mapping[str, str]
+    body_html: str
+    source: str
+
+    def description_in(self, lang: str) -> str:
+        return self.description.get(lang, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    key: str  # unique across the site: "da/2021/mission-possible"
+    lang: str
+    slug: str
+    url: str  # root-relative, e.g. "/da/nyheder/mission-possible/"
+    title: str
+    date: datetime
+    updated: datetime | None
+    summary: str
+    authors: tuple[str, ...]  # person ids
+    contacts: tuple[str, ...]
+    clusters: tuple[str, ...]
+    tags: tuple[Tag, ...]
+    translation_key: str  # explicit, or the path under the language folder
+    image: Image | None
+    body_html: str
+    words: int
+    draft: bool
+    embargoed: bool  # its date lies after the build's "now" (kept only in previews)
+    source: str
+    translations: Mapping[str, str] = field(default_factory=dict)  # lang -> article key
+
+    @property
+    def modified(self) -> datetime:
+        return self.updated if self.updated and self.updated > self.date else self.date
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file copied as it is: media under /media/, static files at the root."""
+
+    url: str
+    source: str  # relative to the site root
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: SiteConfig
+    now: datetime
+    articles: Mapping[str, Article]
+    by_language: Mapping[str, tuple[str, ...]]  # lang -> article keys, newest first
+    people: Mapping[str, Person]
+    clusters: Mapping[str, Cluster]
+    assets: tuple[Asset, ...]
+    preview: bool = False  # drafts/embargoed kept and marked with a banner
+
+    def newest(self, lang: str) -> tuple[Article, ...]:
+        return tuple(self.articles[key] for key in self.by_language.get(lang, ()))

@@ -1,0 +1,78 @@
+"""The theme: Jinja environments (one per language) over the site's and the default theme.
+
+A site's `themes/<name>/` overrides any template, static file or message of the default
+theme that ships with sitegen (ChoiceLoader, most specific first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from sitegen import urls
+from sitegen.config import SiteConfig
+from sitegen.i18n import Formatter, load_translations
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+def theme_dirs(site_root: Path, name: str) -> list[Path]:
+    """Folders to look in, most specific first, each once."""
+    dirs = [site_root / "themes" / name, DEFAULT_THEME]
+    unique: list[Path] = []
+    for folder in dirs:
+        if folder.is_dir() and folder.resolve() not in [d.resolve() for d in unique]:
+            unique.append(folder)
+    return unique
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Built once per build; afterwards only read, so pages can render in any order."""
+
+    dirs: tuple[Path, ...]
+    environments: dict[str, Environment]
+
+    def env(self, lang: str | None) -> Environment:
+        return self.environments[lang or next(iter(self.environments))]
+
+    def static_files(self) -> dict[str, Path]:
+        """URL path under /theme/ -> file, the site's theme overriding the default."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.dirs):
+            static = folder / "static"
+            if static.is_dir():
+                for path in sorted(static.rglob("*")):
+                    if path.is_file() and not path.name.startswith("."):
+                        files[path.relative_to(static).as_posix()] = path
+        return files
+
+
+def load_theme(site_root: Path, config: SiteConfig) -> Theme:
+    dirs = theme_dirs(site_root, config.theme)
+    loader = ChoiceLoader([FileSystemLoader(str(d / "templates")) for d in dirs])
+    environments = {}
+    catalogues = {lang.code: load_translations(dirs, lang.locale) for lang in config.languages}
+    for language in config.languages:
+        env = Environment(
+            loader=loader,
+            autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.install_gettext_translations(  # type: ignore[attr-defined]
+            catalogues[language.code], newstyle=True)
+        formatter = Formatter(language)
+        env.filters.update(
+            date=formatter.date, time=formatter.time, datetime=formatter.datetime,
+            number=formatter.number, iso=formatter.iso,
+            absolute=lambda url, base=config.base_url: urls.absolute(base, url),
+        )
+        env.globals.update(urls=urls, config=config, translator=catalogues.__getitem__)
+        environments[language.code] = env
+    return Theme(tuple(dirs), environments)

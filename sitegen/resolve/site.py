@@ -1,0 +1,197 @@
+"""Assemble the site model from loaded records, checking what spans files."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import partial
+
+from sitegen import urls
+from sitegen.config import SiteConfig
+from sitegen.errors import Problem, error
+from sitegen.load.content import Loaded
+from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
+from sitegen.markdown import render_body
+from sitegen.model import Article, Asset, Cluster, Person, Site, Tag
+from sitegen.resolve.links import LinkTargets
+from sitegen.resolve.references import check_refs, media_image, unique_ids
+from sitegen.slugs import slugify
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    now: datetime  # timezone-aware; what "future" means for embargoes
+    drafts: bool = False  # keep drafts (marked) instead of leaving them out
+    future: bool = False  # keep embargoed articles (marked)
+
+    @property
+    def preview(self) -> bool:
+        return self.drafts or self.future
+
+
+def _published(article: ArticleSource, options: BuildOptions) -> bool:
+    if article.draft and not options.drafts:
+        return False
+    return options.future or article.date <= options.now
+
+
+def _check_unique(articles: Iterable[ArticleSource]) -> list[Problem]:
+    """Slugs and translation keys must be unique within a language, drafts included."""
+    problems = []
+    slugs: dict[tuple[str, str], ArticleSource] = {}
+    keys: dict[tuple[str, str], ArticleSource] = {}
+    for article in sorted(articles, key=lambda a: a.path):
+        first = slugs.setdefault((article.lang, article.slug), article)
+        if first is not article:
+            problems.append(error(
+                article.path, article.slug_line,
+                f"slug '{article.slug}' is already used by {first.path}",
+                "give one of them another file name or a 'slug:' of its own",
+                code="duplicate-slug"))
+        if article.translation_key:
+            other = keys.setdefault((article.lang, article.translation_key), article)
+            if other is not article:
+                problems.append(error(
+                    article.path, article.key_line,
+                    f"translation_key '{article.translation_key}' is already used by "
+                    f"{other.path} in the same language",
+                    "a translation_key links one article per language; use a new key",
+                    code="duplicate-translation-key"))
+    return problems
+
+
+def _person(source: PersonSource, loaded: Loaded, cluster_ids: set[str],
+            unsafe_html: bool) -> tuple[Person, list[Problem]]:
+    problems = check_refs(source.path, source.clusters, cluster_ids, "cluster",
+                          "content/clusters")
+    photo = None
+    if source.photo:
+        photo, photo_problems = media_image(source.path, source.photo_line, source.photo,
+                                            source.name, source.photo_credit, loaded.media,
+                                            "photo")
+        problems += photo_problems
+    bio = render_body(source.body, lambda target: target, unsafe_html) if source.body.strip() \
+        else None
+    return Person(source.id, source.name, source.role, source.organization, source.email,
+                  source.phone, photo, unique_ids(source.clusters), bio.html if bio else "",
+                  source.path), problems
+
+
+def _cluster(source: ClusterSource, unsafe_html: bool) -> Cluster:
+    body = render_body(source.body, lambda target: target, unsafe_html).html \
+        if source.body.strip() else ""
+    return Cluster(source.id, source.name, source.short_name, source.website,
+                   source.description, body, source.path)
+
+
+def _translation_groups(articles: Iterable[ArticleSource]) -> dict[str, dict[str, str]]:
+    """translation key -> {lang: source path}; a key is explicit or the shared path."""
+    groups: dict[str, dict[str, str]] = defaultdict(dict)
+    for article in articles:
+        groups[translation_key(article)][article.lang] = article.path
+    return groups
+
+
+def translation_key(article: ArticleSource) -> str:
+    return article.translation_key or f"path:{article.rel}"
+
+
+def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
+             unsafe_html: bool, loaded: Loaded) -> tuple[Article | None, list[Problem]]:
+    problems: list[Problem] = []
+    image = None
+    if source.image:
+        image, image_problems = media_image(source.path, source.image_line, source.image,
+                                            source.image_alt or "", source.image_credit,
+                                            loaded.media, "image")
+        problems += image_problems
+    body = render_body(source.body, partial(targets.rewrite, source.path), unsafe_html)
+    for broken in body.broken:
+        line = source.body_line + broken.line - 1
+        resolved = targets.under_content(source.path, broken.target.split("#")[0])
+        if resolved in targets.hidden:
+            message = (f"link to '{broken.target}', an article that is a draft or under "
+                       "embargo and so not published")
+            hint = "remove the link until that article is published"
+        else:
+            message = f"link to '{broken.target}' leads to nothing"
+            hint = ("link to the article's .md file, relative to this file "
+                    "(../2021/x.md) or from content/ (/da/2021/x.md)")
+        problems.append(error(source.path, line, message, hint, code="broken-link"))
+    tags = tuple(dict.fromkeys(Tag(slugify(t) or "emne", t) for t in source.tags))
+    article = Article(
+        key=f"{source.lang}/{source.rel}", lang=source.lang, slug=source.slug,
+        url=urls.article(source.lang, source.slug), title=source.title, date=source.date,
+        updated=source.updated, summary=source.summary or body.first_paragraph,
+        authors=unique_ids(source.authors), contacts=unique_ids(source.contacts),
+        clusters=unique_ids(source.clusters), tags=tags,
+        translation_key=translation_key(source), image=image, body_html=body.html,
+        words=body.words, draft=source.draft, embargoed=source.date > options.now,
+        source=source.path,
+    )
+    return article, problems
+
+
+def resolve_site(loaded: Loaded, config: SiteConfig,
+                 options: BuildOptions) -> tuple[Site | None, list[Problem]]:
+    problems = _check_unique(loaded.articles)
+    cluster_ids = {c.id for c in loaded.clusters}
+    person_ids = {p.id for p in loaded.people}
+    clusters = {c.id: _cluster(c, config.unsafe_html) for c in loaded.clusters}
+    people: dict[str, Person] = {}
+    for source in loaded.people:
+        people[source.id], person_problems = _person(source, loaded, cluster_ids,
+                                                     config.unsafe_html)
+        problems += person_problems
+
+    published = [a for a in loaded.articles if _published(a, options)]
+    hidden = frozenset(a.path.removeprefix("content/") for a in loaded.articles
+                       if not _published(a, options))
+    targets = LinkTargets(
+        {a.path.removeprefix("content/"): urls.article(a.lang, a.slug) for a in published},
+        hidden, frozenset(loaded.media))
+    articles: dict[str, Article] = {}
+    for source in loaded.articles:
+        for refs, ids, kind, folder in (
+            (source.authors, person_ids, "person", "content/people"),
+            (source.contacts, person_ids, "person", "content/people"),
+            (source.clusters, cluster_ids, "cluster", "content/clusters"),
+        ):
+            problems += check_refs(source.path, refs, ids, kind, folder)
+        if not _published(source, options):
+            continue
+        article, article_problems = _article(source, options, targets, config.unsafe_html,
+                                             loaded)
+        problems += article_problems
+        if article:
+            articles[article.key] = article
+
+    groups = _translation_groups(published)
+    path_to_key = {a.source: a.key for a in articles.values()}
+    linked: dict[str, Article] = {}
+    for key, article in articles.items():
+        group = groups.get(article.translation_key, {})
+        others = {lang: path_to_key[path] for lang, path in sorted(group.items())
+                  if lang != article.lang and path in path_to_key}
+        linked[key] = replace(article, translations=others)
+
+    by_language = {
+        code: tuple(a.key for a in sorted(
+            (a for a in linked.values() if a.lang == code),
+            key=lambda a: (a.date, a.key), reverse=True))
+        for code in config.language_codes
+    }
+    assets = tuple(
+        [Asset(urls.media(path), f"content/{path}", size)
+         for path, size in sorted(loaded.media.items())]
+        + [Asset("/" + rel.removeprefix("static/"), rel, size)
+           for rel, size in sorted(loaded.static.items())]
+    )
+    if any(p.is_error for p in problems):
+        return None, problems
+    site = Site(config, options.now, linked, by_language, people, clusters, assets,
+                preview=options.preview)
+    return site, problems
+

@@ -1,0 +1,108 @@
+"""The URL scheme, in one place: every page and file the site publishes gets its URL here.
+
+URLs are root-relative, lower-case and end in '/' for pages (served as index.html).
+Section names are words of the page's language, chosen once and kept stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    news: str
+    people: str
+    clusters: str
+    tags: str
+    page: str
+    feeds: str
+    search: str
+
+
+SECTIONS = {
+    "da": Sections("nyheder", "personer", "klynger", "emner", "side", "feeds", "soeg"),
+    "no": Sections("nyheter", "personer", "klynger", "emner", "side", "feeds", "sok"),
+    "nb": Sections("nyheter", "personer", "klynger", "emner", "side", "feeds", "sok"),
+}
+DEFAULT_SECTIONS = Sections("news", "people", "clusters", "tags", "page", "feeds", "search")
+
+
+def sections(lang: str) -> Sections:
+    return SECTIONS.get(lang, DEFAULT_SECTIONS)
+
+
+def home(lang: str) -> str:
+    return f"/{lang}/"
+
+
+def article(lang: str, slug: str) -> str:
+    return f"/{lang}/{sections(lang).news}/{slug}/"
+
+
+def news_index(lang: str, page: int = 1) -> str:
+    base = f"/{lang}/{sections(lang).news}/"
+    return base if page == 1 else f"{base}{sections(lang).page}/{page}/"
+
+
+def people_index(lang: str) -> str:
+    return f"/{lang}/{sections(lang).people}/"
+
+
+def person(lang: str, ident: str) -> str:
+    return f"{people_index(lang)}{ident}/"
+
+
+def person_feed(lang: str, ident: str) -> str:
+    return f"{person(lang, ident)}rss.xml"
+
+
+def vcard(lang: str, ident: str) -> str:
+    return f"{person(lang, ident)}{ident}.vcf"
+
+
+def clusters_index(lang: str) -> str:
+    return f"/{lang}/{sections(lang).clusters}/"
+
+
+def cluster(lang: str, ident: str) -> str:
+    return f"{clusters_index(lang)}{ident}/"
+
+
+def cluster_feed(lang: str, ident: str) -> str:
+    return f"{cluster(lang, ident)}rss.xml"
+
+
+def tag(lang: str, slug: str) -> str:
+    return f"/{lang}/{sections(lang).tags}/{slug}/"
+
+
+def language_feed(lang: str) -> str:
+    return f"/{lang}/rss.xml"
+
+
+def feeds_page(lang: str) -> str:
+    return f"/{lang}/{sections(lang).feeds}/"
+
+
+def search_page(lang: str) -> str:
+    return f"/{lang}/{sections(lang).search}/"
+
+
+def not_found(lang: str | None = None) -> str:
+    return f"/{lang}/404.html" if lang else "/404.html"
+
+
+def media(path_under_content: str) -> str:
+    """'media/2021/la.jpg' -> '/media/2021/la.jpg'."""
+    return "/" + path_under_content.lstrip("/")
+
+
+def output_path(url: str) -> str:
+    """Where a URL's file lives under the output folder."""
+    path = url.lstrip("/")
+    return f"{path}index.html" if path == "" or path.endswith("/") else path
+
+
+def absolute(base_url: str, url: str) -> str:
+    return base_url.rstrip("/") + "/" + url.lstrip("/")

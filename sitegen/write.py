@@ -1,0 +1,101 @@
+"""The only module that writes the output folder: stage beside it, then swap.
+
+A build renders into a temporary folder next to the output and swaps it in only when
+everything succeeded, so a failed or killed build leaves the previous site exactly as it
+was. A lock file serialises builds into the same folder.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+MARKER = ".sitegen-output"
+
+
+class OutputRefused(Exception):
+    """The output folder is not ours to replace (it holds other files, or the site)."""
+
+
+def check_output_dir(out: Path, site_root: Path) -> None:
+    out, site_root = out.resolve(), site_root.resolve()
+    if out == site_root or out in site_root.parents:
+        raise OutputRefused(f"the output folder {out} contains the site itself")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir())
+                                              and not (out / MARKER).exists())):
+        raise OutputRefused(f"{out} exists and was not made by sitegen; "
+                            "choose an empty or new folder with --out")
+
+
+class Stage:
+    """A folder being filled; becomes the output only if the build succeeds."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.written = 0
+        self.copied = 0
+
+    def _target(self, rel: str) -> Path:
+        target = (self.root / rel).resolve()
+        if self.root.resolve() not in target.parents:
+            raise ValueError(f"refusing to write outside the output: {rel}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def write(self, rel: str, data: bytes) -> None:
+        self._target(rel).write_bytes(data)
+        self.written += 1
+
+    def copy(self, rel: str, source: Path) -> None:
+        shutil.copyfile(source, self._target(rel))
+        self.copied += 1
+
+
+@contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.lock"
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def staged_output(out: Path) -> Iterator[Stage]:
+    """Yield a Stage; on normal exit it replaces `out` in two renames."""
+    out = out.resolve()
+    with build_lock(out):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        try:
+            stage = Stage(tmp)
+            yield stage
+            (tmp / MARKER).write_text("This folder is made by sitegen and replaced whole "
+                                      "on every build.\n")
+            os.chmod(tmp, 0o755)
+            _swap(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+
+def _swap(new: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(new, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.rmdir(old)
+    os.rename(out, old)
+    try:
+        os.rename(new, out)
+    except OSError:
+        os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
