@@ -15,6 +15,7 @@ from sitegen.config import LanguageConfig
 from sitegen.model import Article, Site
 from sitegen.plan.pages import PER_PAGE, Page
 from sitegen.render import queries
+from sitegen.render.structured import page_meta, structured_data
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,4 +159,15 @@ def build_context(site: Site, page: Page) -> dict[str, Any]:
         "clusters_by_id": site.clusters,
     }
     context.update(BUILDERS.get(page.kind, _nothing)(site, page))
+    context["json_ld"] = structured_data(site, page)
+    context["meta"] = page_meta(site, page, _title(site, page))
     return context
+
+
+def _title(site: Site, page: Page) -> str:
+    """The page's own title (without the site's name), for Open Graph."""
+    if page.kind == "person":
+        return site.people[page.subject].name
+    if page.kind == "cluster":
+        return site.clusters[page.subject].name
+    return site.config.language(page.lang).title if page.lang else ""

@@ -1,0 +1,122 @@
+"""Metadata for search engines and social networks: Open Graph and schema.org JSON-LD.
+
+Built as data in Python (json.dumps does the escaping); templates only print it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen import urls
+from sitegen.model import Article, Person, Site
+from sitegen.plan.pages import Page
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What <meta> tags say about a page (Open Graph, Twitter card)."""
+
+    title: str
+    description: str
+    url: str  # absolute
+    type: str  # "article" or "website" (Open Graph)
+    locale: str  # "da_DK"
+    site_name: str
+    image: str | None = None  # absolute
+    image_alt: str | None = None
+    published: str | None = None
+    modified: str | None = None
+
+    @property
+    def twitter_card(self) -> str:
+        return "summary_large_image" if self.image else "summary"
+
+
+def to_script(data: dict[str, Any]) -> str:
+    """JSON for a <script> element: '</' can never end the element early."""
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).replace("</", "<\\/")
+
+
+def _publisher(site: Site) -> dict[str, Any]:
+    publisher = site.config.publisher
+    data: dict[str, Any] = {"@type": "Organization",
+                            "name": publisher.name or site.config.languages[0].title}
+    if publisher.url:
+        data["url"] = publisher.url
+    return data
+
+
+def person_json(site: Site, person: Person, lang: str) -> dict[str, Any]:
+    base = site.config.base_url
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "Person", "name": person.name,
+        "url": urls.absolute(base, urls.person(lang, person.id)),
+    }
+    if person.role_in(lang):
+        data["jobTitle"] = person.role_in(lang)
+    if person.organization:
+        data["worksFor"] = {"@type": "Organization", "name": person.organization}
+    if person.email:
+        data["email"] = f"mailto:{person.email}"
+    if person.phone:
+        data["telephone"] = person.phone
+    if person.photo:
+        data["image"] = urls.absolute(base, person.photo.src)
+    return data
+
+
+def article_json(site: Site, article: Article) -> dict[str, Any]:
+    base = site.config.base_url
+    language = site.config.language(article.lang)
+    url = urls.absolute(base, article.url)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "NewsArticle",
+        "headline": article.title, "description": article.summary,
+        "datePublished": article.date.isoformat(),
+        "dateModified": article.modified.isoformat(),
+        "inLanguage": language.html_lang,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url}, "url": url,
+        "author": [{"@type": "Person", "name": site.people[i].name,
+                    "url": urls.absolute(base, urls.person(article.lang, i))}
+                   for i in article.authors] or [_publisher(site)],
+        "publisher": _publisher(site),
+    }
+    if article.image:
+        data["image"] = [urls.absolute(base, article.image.src)]
+    if article.clusters:
+        data["about"] = [{"@type": "Organization", "name": site.clusters[i].name}
+                         for i in article.clusters]
+    return data
+
+
+def structured_data(site: Site, page: Page) -> str | None:
+    if page.kind == "article":
+        return to_script(article_json(site, site.articles[page.subject]))
+    if page.kind == "person" and page.lang:
+        return to_script(person_json(site, site.people[page.subject], page.lang))
+    return None
+
+
+def page_meta(site: Site, page: Page, title: str) -> PageMeta | None:
+    if page.lang is None:
+        return None
+    base = site.config.base_url
+    language = site.config.language(page.lang)
+    url = urls.absolute(base, page.url)
+    if page.kind == "article":
+        article = site.articles[page.subject]
+        image = article.image
+        return PageMeta(article.title, article.summary, url, "article", language.locale,
+                        language.title, urls.absolute(base, image.src) if image else None,
+                        image.alt if image else None, article.date.isoformat(),
+                        article.modified.isoformat())
+    description = language.description
+    if page.kind == "person":
+        person = site.people[page.subject]
+        description = ", ".join(filter(None, [person.role_in(page.lang), person.organization]))
+    elif page.kind == "cluster":
+        description = site.clusters[page.subject].description_in(page.lang) or description
+    return PageMeta(title, description or language.description, url, "website",
+                    language.locale, language.title)

@@ -1,0 +1,159 @@
+"""Shared fixtures: whole small sites written inline into tmp_path (as Hugo's tests do)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = "2026-01-01T12:00:00+00:00"
+FIXED_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+
+SITE_TOML = """\
+base_url = "https://nyheder.example.org/"
+theme = "default"
+default_language = "da"
+feed_items = 20
+
+[languages.da]
+title = "Nyheder"
+description = "Nyheder fra eksempel"
+locale = "da_DK"
+timezone = "Europe/Copenhagen"
+
+[languages.no]
+title = "Nyheter"
+description = "Nyheter fra eksempel"
+locale = "nb_NO"
+timezone = "Europe/Oslo"
+
+[publisher]
+name = "Eksempel"
+email = "info@example.org"
+"""
+
+PERSON = """\
+---
+name: Kurt Bennetsen
+role:
+  da: Direktør
+  no: Direktør
+organization: Erhverv Norddanmark
+email: info@example.org
+phone: "+45 98 16 06 00"
+clusters: [green-hub-denmark]
+---
+Kurt leder Erhverv Norddanmark.
+"""
+
+CLUSTER = """\
+---
+name: Green Hub Denmark
+description:
+  da: En dansk klynge.
+  no: En dansk klynge.
+---
+"""
+
+ARTICLE_DA = """\
+---
+title: Mission Possible
+date: 2021-11-01 09:00
+authors: [kurt-bennetsen]
+contacts: [kurt-bennetsen]
+clusters: [green-hub-denmark]
+tags: [eksport]
+translation_key: dkla
+---
+Tyve virksomheder var i Los Angeles.
+
+## Program
+
+Se [den norske](/no/2021/mission.md).
+"""
+
+ARTICLE_NO = """\
+---
+title: Mission Possible på norsk
+date: 2021-11-01 10:00
+authors: [kurt-bennetsen]
+translation_key: dkla
+---
+Tjue bedrifter var i Los Angeles.
+"""
+
+
+def minimal_files() -> dict[str, str]:
+    """A small valid bilingual site: one person, one cluster, a translated article."""
+    return {
+        "site.toml": SITE_TOML,
+        "content/people/kurt-bennetsen.md": PERSON,
+        "content/clusters/green-hub-denmark.md": CLUSTER,
+        "content/da/2021/mission-possible.md": ARTICLE_DA,
+        "content/no/2021/mission.md": ARTICLE_NO,
+    }
+
+
+SiteMaker = Callable[..., Path]
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> SiteMaker:
+    """make_site({"path": "text" | bytes | None}, base=True): write a site, return its root.
+
+    With base=True the minimal site is written first and `files` override it; a value of
+    None removes that file.
+    """
+
+    def make(files: dict[str, str | bytes | None] | None = None, base: bool = True,
+             root: Path | None = None) -> Path:
+        site = root or tmp_path / "site"
+        content: dict[str, str | bytes | None] = dict(minimal_files()) if base else {}
+        content.update(files or {})
+        for rel, text in content.items():
+            if text is None:
+                continue
+            path = site / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return site
+
+    return make
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Invoke the CLI in-process; returns (exit code, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def build_site(run_cli: Callable[..., tuple[int, str, str]]) -> Callable[..., Path]:
+    """Build a site with a fixed 'now'; assert success; return the output folder."""
+
+    def build(site: Path, *extra: str) -> Path:
+        out = site / "build"
+        code, out_text, err = run_cli("build", "--site", site, "--out", out, "--now", NOW,
+                                      *extra)
+        assert code == 0, err
+        return out
+
+    return build
