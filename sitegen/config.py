@@ -80,15 +80,39 @@ class SiteConfig:
         return tuple(lang.code for lang in self.languages)
 
 
-def _key_line(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+TABLE_HEADER = re.compile(r"^[ \t]*\[[^=\n]*$", re.MULTILINE)  # [table] or [[array]]
+THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def _line_at(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def _header(text: str, table: str) -> re.Match[str] | None:
+    # [ \t]* rather than \s*: \s would match the blank line before the header too.
+    return re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
 
 
 def _table_line(text: str, table: str) -> int | None:
-    match = re.search(rf"^\s*\[{re.escape(table)}\]", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+    match = _header(text, table)
+    return _line_at(text, match.start()) if match else None
+
+
+def _key_line(text: str, key: str, table: str = "") -> int | None:
+    """The line of `key = ...` inside `table` ('' for the top level).
+
+    Searching only the table's own lines tells apart keys that several tables share:
+    an error in [languages.no] title must not point at [languages.da] title.
+    """
+    start = 0
+    if table:
+        header = _header(text, table)
+        start = header.end() if header else 0
+    following = TABLE_HEADER.search(text, start)
+    end = following.start() if following else len(text)
+    pattern = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", re.MULTILINE)
+    match = pattern.search(text, start, end) or pattern.search(text)
+    return _line_at(text, match.start()) if match else None
 
 
 class _Reader:
@@ -97,8 +121,16 @@ class _Reader:
     def __init__(self, data: dict[str, Any], text: str, where: str, problems: list[Problem]):
         self.data, self.text, self.where, self.problems = data, text, where, problems
 
+    @property
+    def table(self) -> str:
+        return self.where.rstrip(".")
+
     def fail(self, key: str | None, message: str, hint: str = "") -> None:
-        line = _key_line(self.text, key) if key else None
+        """A problem on the key's line; without a key, on the table's header line."""
+        if key:
+            line = _key_line(self.text, key, self.table)
+        else:
+            line = _table_line(self.text, self.table) if self.table else None
         self.problems.append(error(CONFIG_NAME, line, message, hint, code="config"))
 
     def check_keys(self, allowed: set[str]) -> None:
@@ -148,6 +180,7 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Problem]]:
     if base_url and not base_url.endswith("/"):
         base_url += "/"
     theme = top.text_value("theme", "default")
+    _check_theme(top, site_dir, theme)
     feed_items = data.get("feed_items", 20)
     if not isinstance(feed_items, int) or isinstance(feed_items, bool) or feed_items < 1:
         top.fail("feed_items", "feed_items must be a whole number of at least 1")
@@ -201,15 +234,46 @@ def _load_languages(raw: Any, text: str, problems: list[Problem]) -> list[Langua
         description = table.get("description", "")
         locale = reader.text_value("locale", code)
         timezone = reader.text_value("timezone", "UTC")
-        try:
-            Locale.parse(locale)
-        except (UnknownLocaleError, ValueError):
+        if locale and not _is_locale(locale):
             reader.fail("locale", f"unknown locale '{locale}' in [languages.{code}]",
                         'use a Babel locale such as "da_DK" or "nb_NO"')
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        if timezone and not _is_timezone(timezone):
             reader.fail("timezone", f"unknown time zone '{timezone}' in [languages.{code}]",
                         'use an IANA name such as "Europe/Copenhagen"')
         languages.append(LanguageConfig(code, title, str(description), locale, timezone))
     return languages
+
+
+def _is_locale(name: str) -> bool:
+    try:
+        Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def _is_timezone(name: str) -> bool:
+    """An IANA zone name; a folder of the database such as 'Europe' raises OSError."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _check_theme(reader: _Reader, site_dir: Path, theme: str) -> None:
+    """'default' ships with sitegen; any other theme is a folder in the site's themes/.
+
+    A misspelt theme would otherwise fall back to the default one without a word, and a
+    name with '/' or '..' could lead out of the site folder.
+    """
+    if not theme or theme == "default":
+        return
+    themes = site_dir / "themes"
+    if THEME_NAME.match(theme) and (themes / theme).is_dir():
+        return
+    available = sorted(p.name for p in themes.iterdir() if p.is_dir()) \
+        if themes.is_dir() else []
+    reader.fail("theme", f"theme '{theme}' not found in themes/"
+                f"{suggestion(theme, [*available, 'default'])}",
+                'use theme = "default" or the name of a folder in themes/')

@@ -157,3 +157,14 @@ def build_site(run_cli: Callable[..., tuple[int, str, str]]) -> Callable[..., Pa
         return out
 
     return build
+
+
+@pytest.fixture
+def check_site(run_cli: Callable[..., tuple[int, str, str]]) -> Callable[..., tuple[int, str]]:
+    """Run `sitegen check` with a fixed 'now'; returns (exit code, stdout + stderr)."""
+
+    def check(site: Path, *extra: str) -> tuple[int, str]:
+        code, out, err = run_cli("check", "--site", site, "--now", NOW, *extra)
+        return code, out + err
+
+    return check
