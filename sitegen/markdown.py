@@ -39,6 +39,9 @@ class RenderedBody:
     first_paragraph: str  # as plain text, for the default summary
     words: int
     broken: tuple[BrokenLink, ...]
+    # Every internal link as written and what it became: a cached body stays valid
+    # exactly as long as each of these still resolves the same way.
+    links: tuple[tuple[str, str | None], ...] = ()
 
 
 def _render_factbox(self, tokens: list[Token], idx: int, _options, _env) -> str:  # type: ignore[no-untyped-def]
@@ -75,6 +78,7 @@ def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False) -> 
     md = parser(unsafe_html)
     tokens = md.parse(text)
     broken: list[BrokenLink] = []
+    links: list[tuple[str, str | None]] = []
     first_paragraph = ""
     words = 0
     for index, token in enumerate(tokens):
@@ -93,12 +97,13 @@ def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False) -> 
             if not is_internal(target):
                 continue
             url = rewrite(target)
+            links.append((target, url))
             if url is None:
                 broken.append(BrokenLink(target, line))
             else:
                 child.attrSet(attr, url)
     html = md.renderer.render(tokens, md.options, {})
-    return RenderedBody(html, first_paragraph, words, tuple(broken))
+    return RenderedBody(html, first_paragraph, words, tuple(broken), tuple(links))
 
 
 def _plain_text(inline: Token) -> str:

@@ -100,6 +100,16 @@ class Asset:
 
 
 @dataclass(frozen=True, slots=True)
+class Listings:
+    """Article keys per (language, person/cluster/tag), newest first: computed once in
+    resolve so that pages and feeds never scan the whole archive."""
+
+    by_person: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    by_cluster: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    by_tag: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     config: SiteConfig
     now: datetime
@@ -109,6 +119,7 @@ class Site:
     clusters: Mapping[str, Cluster]
     assets: tuple[Asset, ...]
     preview: bool = False  # drafts/embargoed kept and marked with a banner
+    listings: Listings = field(default_factory=Listings)
 
     def newest(self, lang: str) -> tuple[Article, ...]:
         return tuple(self.articles[key] for key in self.by_language.get(lang, ()))

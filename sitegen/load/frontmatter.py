@@ -15,6 +15,8 @@ import yaml
 from sitegen.errors import Problem, error
 
 FENCE = "---"
+# libyaml's composer when available: ten times faster, same nodes and marks.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,7 @@ def split(path: str, text: str) -> tuple[SourceText | None, list[Problem]]:
     yaml_text = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1:])
     try:
-        root = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        root = yaml.compose(yaml_text, Loader=FAST_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1

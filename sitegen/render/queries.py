@@ -8,17 +8,21 @@ from __future__ import annotations
 from sitegen.model import Article, Person, Site
 
 
+def _articles(site: Site, keys: tuple[str, ...]) -> tuple[Article, ...]:
+    return tuple(site.articles[key] for key in keys)
+
+
 def person_articles(site: Site, lang: str, ident: str) -> tuple[Article, ...]:
     """Articles the person wrote or is a contact for, newest first."""
-    return tuple(a for a in site.newest(lang) if ident in a.authors or ident in a.contacts)
+    return _articles(site, site.listings.by_person.get((lang, ident), ()))
 
 
 def cluster_articles(site: Site, lang: str, ident: str) -> tuple[Article, ...]:
-    return tuple(a for a in site.newest(lang) if ident in a.clusters)
+    return _articles(site, site.listings.by_cluster.get((lang, ident), ()))
 
 
 def tag_articles(site: Site, lang: str, slug: str) -> tuple[Article, ...]:
-    return tuple(a for a in site.newest(lang) if any(t.slug == slug for t in a.tags))
+    return _articles(site, site.listings.by_tag.get((lang, slug), ()))
 
 
 def tag_name(site: Site, lang: str, slug: str) -> str:
@@ -36,16 +40,18 @@ def cluster_people(site: Site, ident: str) -> tuple[Person, ...]:
 
 def related(site: Site, article: Article, limit: int = 3) -> tuple[Article, ...]:
     """Newest articles sharing the most clusters (then tags) with this one."""
-    tag_slugs = {t.slug for t in article.tags}
-    scored = []
-    for other in site.newest(article.lang):
-        if other.key == article.key:
-            continue
-        score = 2 * len(set(other.clusters) & set(article.clusters)) + len(
-            {t.slug for t in other.tags} & tag_slugs)
-        if score:
-            scored.append((-score, -other.date.timestamp(), other.key, other))
-    return tuple(item[3] for item in sorted(scored)[:limit])
+    lists = site.listings
+    scores: dict[str, int] = {}
+    for ident in article.clusters:
+        for key in lists.by_cluster.get((article.lang, ident), ()):
+            scores[key] = scores.get(key, 0) + 2
+    for tag in article.tags:
+        for key in lists.by_tag.get((article.lang, tag.slug), ()):
+            scores[key] = scores.get(key, 0) + 1
+    scores.pop(article.key, None)
+    best = sorted(scores.items(), key=lambda item: (
+        -item[1], -site.articles[item[0]].date.timestamp(), item[0]))
+    return tuple(site.articles[key] for key, _ in best[:limit])
 
 
 def people_sorted(site: Site) -> tuple[Person, ...]:

@@ -14,7 +14,7 @@ from sitegen.errors import Problem, error
 from sitegen.load.content import Loaded
 from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
 from sitegen.markdown import render_body
-from sitegen.model import Article, Asset, Cluster, Person, Site, Tag
+from sitegen.model import Article, Asset, Cluster, Listings, Person, Site, Tag
 from sitegen.resolve.links import LinkTargets
 from sitegen.resolve.references import check_refs, media_image, unique_ids
 from sitegen.slugs import slugify
@@ -192,6 +192,24 @@ def resolve_site(loaded: Loaded, config: SiteConfig,
     if any(p.is_error for p in problems):
         return None, problems
     site = Site(config, options.now, linked, by_language, people, clusters, assets,
-                preview=options.preview)
+                preview=options.preview, listings=make_listings(linked, by_language))
     return site, problems
 
+
+
+def make_listings(articles: dict[str, Article],
+                  by_language: dict[str, tuple[str, ...]]) -> Listings:
+    by_person: dict[tuple[str, str], list[str]] = defaultdict(list)
+    by_cluster: dict[tuple[str, str], list[str]] = defaultdict(list)
+    by_tag: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for lang, keys in by_language.items():
+        for key in keys:  # newest first, so every list is too
+            article = articles[key]
+            for ident in dict.fromkeys(article.authors + article.contacts):
+                by_person[lang, ident].append(key)
+            for ident in article.clusters:
+                by_cluster[lang, ident].append(key)
+            for tag in article.tags:
+                by_tag[lang, tag.slug].append(key)
+    freeze = lambda d: {k: tuple(v) for k, v in d.items()}  # noqa: E731
+    return Listings(freeze(by_person), freeze(by_cluster), freeze(by_tag))

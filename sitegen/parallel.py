@@ -1,0 +1,53 @@
+"""Run independent pieces of work on every core, sharing one big read-only value.
+
+Workers are forked, so the shared value (the site model, the link table) reaches them
+through copy-on-write memory instead of being pickled once per task. Where fork is not
+available, or the work is too small to be worth a process, it runs in-process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+MIN_ITEMS_PER_WORKER = 64
+
+# Set in each worker by its initializer, before any task runs; never changed afterwards.
+_shared: Any = None
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _init(shared: Any) -> None:
+    global _shared
+    _shared = shared
+
+
+def _call_chunk(task: tuple[Callable[[Any, Any], Any], Sequence[Any]]) -> list[Any]:
+    func, items = task
+    return [func(_shared, item) for item in items]
+
+
+def shared_map(func: Callable[[Any, T], R], shared: Any, items: Sequence[T],
+               jobs: int | None = None) -> list[R]:
+    """[func(shared, item) for item in items], in order, over `jobs` processes."""
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return [func(shared, item) for item in items]
+    # A few chunks per worker: balanced load, little per-task overhead.
+    size = max(MIN_ITEMS_PER_WORKER // 4, len(items) // (jobs * 4) + 1)
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_init, initargs=(shared,)) as pool:
+        results = pool.map(_call_chunk, [(func, chunk) for chunk in chunks], chunksize=1)
+    return [result for chunk in results for result in chunk]
