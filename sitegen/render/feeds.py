@@ -1,31 +1,87 @@
 """RSS 2.0 feeds, following the RSS Advisory Board's best-practices profile.
 
-Deterministic: lastBuildDate is the newest item's date, never the clock, so a rebuild
-of unchanged content changes no byte.
+One feed per language, per cluster and per person, each in every language
+(docs/syndication.md lists their URLs). Deterministic: lastBuildDate is the newest
+item's date, never the clock, so a rebuild of unchanged content changes no byte.
+Drafts and embargoed articles never appear, not even in a preview build.
 """
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from email.utils import format_datetime
-from xml.sax.saxutils import escape, quoteattr
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr as _quoteattr
 
 from sitegen import __version__, urls
 from sitegen.model import Article, Site
 from sitegen.plan.pages import Page
 from sitegen.render import queries
 
-ROOT_LINK = re.compile(r'(\s(?:href|src))="/(?!/)')
+NAMESPACES = (
+    'xmlns:atom="http://www.w3.org/2005/Atom" '
+    'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/"'
+)
+# Characters XML 1.0 does not allow at all (a stray form feed pasted into a title
+# would make the whole feed unreadable); they are dropped.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A start tag with its quoted values kept whole (escaped text never holds a bare "<"),
+# and one attribute of it, name and optional value, matched in order so that a value
+# can never be mistaken for an attribute.
+_VALUE = r"""(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
+START_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*""" + _VALUE
+                       + r")?)*\s*/?>")
+ATTRIBUTE = re.compile(r"""(\s+[^\s"'>/=]+)(?:\s*=\s*""" + _VALUE + ")?")
+URL_ATTRIBUTES = frozenset({"href", "src", "poster"})
 
 
-def absolutize(html: str, base_url: str) -> str:
-    """Root-relative links and images made absolute, as feed readers need them."""
-    return ROOT_LINK.sub(lambda m: f'{m.group(1)}="{base_url}', html)
+def escape(text: str) -> str:
+    """Text content for XML: &, < and > escaped, characters XML forbids dropped."""
+    return _escape(NOT_XML.sub("", text))
 
 
-def rfc822(moment) -> str:  # type: ignore[no-untyped-def]
+def html_text(text: str) -> str:
+    """Plain text for an element readers take as HTML (<description>): made HTML first
+    ("<" -> "&lt;"), then escaped for XML, or "a <b> c" would show as "a  c"."""
+    return escape(html.escape(text, quote=False))
+
+
+def quoteattr(text: str) -> str:
+    """An attribute value with its quotes, safe for any text."""
+    return _quoteattr(NOT_XML.sub("", text))
+
+
+def absolutize(html: str, page_url: str) -> str:
+    """Every link and image in `html` made absolute against the page's absolute URL.
+
+    Feed readers show content:encoded away from the site, where "/media/x.jpg" or
+    "#part" would lead nowhere. Absolute URLs and mailto:/tel: are left as they are;
+    only attributes of real tags change, never text that shows HTML as an example.
+    """
+
+    def attribute(match: re.Match[str]) -> str:
+        values = [v for v in match.group(2, 3, 4) if v is not None]
+        if not values or match.group(1).strip().lower() not in URL_ATTRIBUTES:
+            return match.group(0)
+        url = urljoin(page_url, values[0]).replace('"', "&quot;")
+        return f'{match.group(1)}="{url}"'
+
+    return START_TAG.sub(lambda tag: ATTRIBUTE.sub(attribute, tag.group(0)), html)
+
+
+def rfc822(moment: datetime) -> str:
+    """'Mon, 01 Nov 2021 09:00:00 +0100': four-digit year, numeric zone offset."""
     return format_datetime(moment)
+
+
+def published(articles: Iterable[Article]) -> tuple[Article, ...]:
+    """What may be syndicated: never a draft or an embargoed article, even in previews."""
+    return tuple(a for a in articles if not a.draft and not a.embargoed)
 
 
 def _item(site: Site, article: Article) -> str:
@@ -44,11 +100,11 @@ def _item(site: Site, article: Article) -> str:
     lines += [f"      <category>{escape(site.clusters[i].name)}</category>"
               for i in article.clusters]
     lines += [f"      <category>{escape(tag.name)}</category>" for tag in article.tags]
-    lines.append(f"      <description>{escape(article.summary)}</description>")
-    body = absolutize(article.body_html, base)
+    lines.append(f"      <description>{html_text(article.summary)}</description>")
+    body = absolutize(article.body_html, link)
     if article.image:
         image_url = urls.absolute(base, article.image.src)
-        body = (f'<p><img src="{escape(image_url)}" alt={quoteattr(article.image.alt)}></p>\n'
+        body = (f"<p><img src={quoteattr(image_url)} alt={quoteattr(article.image.alt)}></p>\n"
                 + body)
         lines.append(f"      <enclosure url={quoteattr(image_url)} "
                      f'length="{article.image.length}" type={quoteattr(article.image.mime)}/>')
@@ -59,18 +115,18 @@ def _item(site: Site, article: Article) -> str:
 
 def render_feed(site: Site, page: Page, title: str, description: str, html_url: str,
                 articles: Sequence[Article]) -> bytes:
+    """The channel and its newest `feed_items` articles (given newest first)."""
     base = site.config.base_url
     language = site.config.language(page.lang or "")
-    items = list(articles[: site.config.feed_items])
+    items = sorted(published(articles), key=lambda a: (a.date, a.key), reverse=True)
+    items = items[: site.config.feed_items]
     head = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
-        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/">',
+        f'<rss version="2.0" {NAMESPACES}>',
         "  <channel>",
         f"    <title>{escape(title)}</title>",
         f"    <link>{escape(urls.absolute(base, html_url))}</link>",
-        f"    <description>{escape(description or title)}</description>",
+        f"    <description>{html_text(description or title)}</description>",
         f"    <language>{language.html_lang}</language>",
         f'    <atom:link href={quoteattr(urls.absolute(base, page.url))} rel="self" '
         'type="application/rss+xml"/>',
@@ -78,8 +134,7 @@ def render_feed(site: Site, page: Page, title: str, description: str, html_url: 
         "    <docs>https://www.rssboard.org/rss-specification</docs>",
     ]
     if items:
-        newest = max(a.modified for a in items)
-        head.append(f"    <lastBuildDate>{rfc822(newest.astimezone(language.tz))}"
+        head.append(f"    <lastBuildDate>{rfc822(items[0].date.astimezone(language.tz))}"
                     "</lastBuildDate>")
     body = [_item(site, a) for a in items]
     return ("\n".join(head + body + ["  </channel>", "</rss>"]) + "\n").encode("utf-8")

@@ -1,73 +1,124 @@
-"""sitemap.xml, the Google News sitemap and robots.txt."""
+"""sitemap.xml, the Google News sitemap and robots.txt.
+
+Every published HTML page is listed once, with its lastmod and, where it exists in
+other languages, every language's version (itself included) plus x-default, as
+Google asks. Nothing depends on the clock except the news sitemap's two-day window.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from xml.sax.saxutils import escape
 
 from sitegen import urls
-from sitegen.model import Site
+from sitegen.model import Article, Site
 from sitegen.plan.formats import HTML
 from sitegen.plan.pages import Page
 from sitegen.render import queries
 from sitegen.render.context import alternates
+from sitegen.render.feeds import escape, published
 
 NEWS_WINDOW = timedelta(days=2)
-UNLISTED = {"404"}
+NEWS_LIMIT = 1000  # Google reads at most 1,000 <url> elements of a news sitemap
+UNLISTED = frozenset({"404", "not_found"})
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
 
-def _lastmod(site: Site, page: Page) -> str | None:
+def listed(site: Site, page: Page) -> bool:
+    """Pages a search engine should know: published HTML, not error pages or previews."""
+    if page.format is not HTML or page.kind in UNLISTED:
+        return False
+    if page.kind == "article":
+        article = site.articles[page.subject]
+        return not article.draft and not article.embargoed
+    return True
+
+
+def _articles_of(site: Site, page: Page) -> Iterable[Article]:
     lang = page.lang
     if lang is None:
-        dates = [a.modified for a in site.articles.values()]
-    elif page.kind == "article":
-        dates = [site.articles[page.subject].modified]
-    elif page.kind == "person":
-        dates = [a.modified for a in queries.person_articles(site, lang, page.subject)]
-    elif page.kind == "cluster":
-        dates = [a.modified for a in queries.cluster_articles(site, lang, page.subject)]
-    elif page.kind == "tag":
-        dates = [a.modified for a in queries.tag_articles(site, lang, page.subject)]
-    else:
-        dates = [a.modified for a in site.newest(lang)]
-    return max(dates).isoformat() if dates else None
+        return site.articles.values()
+    if page.kind == "article":
+        return [site.articles[page.subject]]
+    if page.kind == "person":
+        return queries.person_articles(site, lang, page.subject)
+    if page.kind == "cluster":
+        return queries.cluster_articles(site, lang, page.subject)
+    if page.kind == "tag":
+        return queries.tag_articles(site, lang, page.subject)
+    return site.newest(lang)
+
+
+def lastmod(site: Site, page: Page) -> str | None:
+    """When what the page shows last changed: its newest article's date or update."""
+    shown = published(_articles_of(site, page))
+    if not shown:
+        return None
+    # The key breaks ties between one instant written in two zones: same bytes every build.
+    return max(shown, key=lambda a: (a.modified, a.key)).modified.isoformat()
+
+
+def hreflang_links(site: Site, page: Page) -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) for every language version of a page, x-default last.
+
+    Empty when the page has no translation. x-default is the default language's
+    version, as base.html's head says too.
+    """
+    if page.lang is None:
+        return []
+    exact = [alt for alt in alternates(site, page) if alt.exact]
+    if page.kind == "article":
+        translations = [site.articles[key] for key in site.articles[page.subject]
+                        .translations.values()]
+        shown = {a.url for a in published(translations)}
+        exact = [alt for alt in exact if alt.url in shown]
+    if not exact:
+        return []
+    base = site.config.base_url
+    own = site.config.language(page.lang)
+    versions = sorted([(own.code, own.html_lang, page.url)]
+                      + [(a.language.code, a.language.html_lang, a.url) for a in exact])
+    links = [(hreflang, urls.absolute(base, url)) for _, hreflang, url in versions]
+    default = [url for code, _, url in versions if code == site.config.default_language]
+    if default:
+        links.append(("x-default", urls.absolute(base, default[0])))
+    return links
 
 
 def render_sitemap(site: Site, pages: Sequence[Page]) -> bytes:
-    base = site.config.base_url
     out = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-           'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+           f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
     for page in pages:
-        if page.format is not HTML or page.kind in UNLISTED:
+        if not listed(site, page):
             continue
         out.append("  <url>")
-        out.append(f"    <loc>{escape(urls.absolute(base, page.url))}</loc>")
-        lastmod = _lastmod(site, page)
-        if lastmod:
-            out.append(f"    <lastmod>{lastmod}</lastmod>")
-        exact = [alt for alt in alternates(site, page) if alt.exact] if page.lang else []
-        if exact:
-            own = site.config.language(page.lang or "")
-            for language, url in [(own, page.url)] + [(a.language, a.url) for a in exact]:
-                out.append(f'    <xhtml:link rel="alternate" hreflang="{language.html_lang}" '
-                           f'href="{escape(urls.absolute(base, url))}"/>')
+        out.append(f"    <loc>{escape(urls.absolute(site.config.base_url, page.url))}</loc>")
+        modified = lastmod(site, page)
+        if modified:
+            out.append(f"    <lastmod>{modified}</lastmod>")
+        for hreflang, url in hreflang_links(site, page):
+            out.append(f'    <xhtml:link rel="alternate" hreflang="{hreflang}" '
+                       f'href="{escape(url)}"/>')
         out.append("  </url>")
     out.append("</urlset>")
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
+def news_articles(site: Site) -> list[Article]:
+    """Published articles dated within the two days before the build's "now", newest first."""
+    recent = [a for a in published(site.articles.values())
+              if site.now - NEWS_WINDOW <= a.date <= site.now]
+    return sorted(recent, key=lambda a: (a.date, a.key), reverse=True)[:NEWS_LIMIT]
+
+
 def render_news_sitemap(site: Site) -> bytes:
-    """Articles published in the last two days, as Google News asks."""
+    """Google News sitemap: articles of the last two days, each with its language."""
     base = site.config.base_url
     out = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-           'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">']
-    recent = sorted((a for a in site.articles.values()
-                     if site.now - NEWS_WINDOW <= a.date <= site.now and not a.draft),
-                    key=lambda a: (a.date, a.key), reverse=True)
-    for article in recent:
+           f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">']
+    for article in news_articles(site):
         language = site.config.language(article.lang)
         out += [
             "  <url>",
@@ -87,5 +138,7 @@ def render_news_sitemap(site: Site) -> bytes:
 
 
 def render_robots(site: Site) -> bytes:
-    sitemap = urls.absolute(site.config.base_url, "/sitemap.xml")
-    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()
+    base = site.config.base_url
+    return ("User-agent: *\nAllow: /\n\n"
+            f"Sitemap: {urls.absolute(base, '/sitemap.xml')}\n"
+            f"Sitemap: {urls.absolute(base, '/news-sitemap.xml')}\n").encode()

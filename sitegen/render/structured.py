@@ -35,8 +35,14 @@ class PageMeta:
 
 
 def to_script(data: dict[str, Any]) -> str:
-    """JSON for a <script> element: '</' can never end the element early."""
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).replace("</", "<\\/")
+    """JSON for a <script> element, printed as it is.
+
+    Keys sorted, so the output is byte-stable. '<' and '>' are written as JSON escapes:
+    no title can then end the element early ('</script>') or open an HTML comment
+    ('<!--') inside it, and json.loads still reads the very same text.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def _publisher(site: Site) -> dict[str, Any]:
@@ -113,10 +119,13 @@ def page_meta(site: Site, page: Page, title: str) -> PageMeta | None:
                         image.alt if image else None, article.date.isoformat(),
                         article.modified.isoformat())
     description = language.description
+    image = image_alt = None
     if page.kind == "person":
         person = site.people[page.subject]
         description = ", ".join(filter(None, [person.role_in(page.lang), person.organization]))
+        if person.photo:
+            image, image_alt = urls.absolute(base, person.photo.src), person.name
     elif page.kind == "cluster":
         description = site.clusters[page.subject].description_in(page.lang) or description
     return PageMeta(title, description or language.description, url, "website",
-                    language.locale, language.title)
+                    language.locale, language.title, image, image_alt)

@@ -1,23 +1,35 @@
-"""vCard 3.0 contact cards.
+"""vCard 3.0 contact cards (RFC 2426), one per person and language.
 
-3.0 rather than 4.0: iOS Contacts, Android, Outlook and Gmail all import 3.0, while
-Outlook and several Android contact apps still refuse or mangle 4.0 files.
+Why 3.0 and not 4.0 (RFC 6350): every client a reader is likely to save a card with
+imports 3.0 (iOS and macOS Contacts, Android's contact apps, Google Contacts, Outlook,
+Thunderbird), while Outlook and several Android apps still refuse or mangle 4.0 files.
+Nothing this site says about a person needs a 4.0 feature. docs/syndication.md has more.
+
+The output follows the RFC to the letter: CRLF line ends, lines folded at 75 octets
+without splitting a UTF-8 character, text values escaped, UTF-8 throughout.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from sitegen import urls
 from sitegen.model import Person, Site
 from sitegen.plan.pages import Page
 
+# Lower-case words that begin a family name: "Ludwig van Beethoven", "Eva af Trolle".
+NAME_PARTICLES = frozenset({"af", "av", "von", "van", "de", "der", "den", "du", "la", "le",
+                            "di", "da", "dos", "del", "zu", "ter", "ten"})
+
 
 def escape_value(text: str) -> str:
+    """A TEXT value as RFC 2426 5.1 asks: backslash, ';', ',' and newlines escaped."""
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+            .replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n"))
 
 
 def fold(line: str) -> str:
-    """Fold lines longer than 75 octets, as RFC 2425/6350 ask (UTF-8 safe)."""
+    """Fold a line longer than 75 octets (RFC 2425 5.8.1), never inside a UTF-8 character."""
     out, current = [], b""
     for char in line:
         encoded = char.encode("utf-8")
@@ -30,11 +42,25 @@ def fold(line: str) -> str:
 
 
 def split_name(name: str) -> tuple[str, str, str]:
-    """'Marianne Jansson Bjerkman' -> ('Bjerkman', 'Marianne', 'Jansson')."""
+    """(family, given, additional): 'Marianne Jansson Bjerkman' -> Bjerkman, Marianne, Jansson.
+
+    The last word is the family name, together with any particle before it
+    ('Eva af Trolle' -> 'af Trolle', 'Eva'); an editor who needs another split can
+    still rely on FN, which is always the name exactly as written.
+    """
     parts = name.split()
-    if len(parts) == 1:
-        return parts[0], "", ""
-    return parts[-1], parts[0], " ".join(parts[1:-1])
+    if len(parts) <= 1:
+        return name.strip(), "", ""
+    start = len(parts) - 1
+    while start > 1 and parts[start - 1] in NAME_PARTICLES:
+        start -= 1
+    return " ".join(parts[start:]), parts[0], " ".join(parts[1:start])
+
+
+def person_uid(site: Site, person: Person) -> str:
+    """The same UID in every language's card, so saving both updates one contact."""
+    name = f"{site.config.base_url}people/{person.id}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
 def render_vcard(site: Site, person: Person, lang: str) -> bytes:
@@ -55,9 +81,9 @@ def render_vcard(site: Site, person: Person, lang: str) -> bytes:
     if person.phone:
         lines.append(f"TEL;TYPE=WORK,VOICE:{escape_value(person.phone)}")
     if person.photo:
-        lines.append(f"PHOTO;VALUE=URI:{urls.absolute(base, person.photo.src)}")
+        lines.append(f"PHOTO;VALUE=uri:{urls.absolute(base, person.photo.src)}")
     lines.append(f"URL:{urls.absolute(base, urls.person(lang, person.id))}")
-    lines.append(f"UID:{urls.absolute(base, urls.person(lang, person.id))}")
+    lines.append(f"UID:{person_uid(site, person)}")
     lines.append("END:VCARD")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
 
