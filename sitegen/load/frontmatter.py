@@ -62,6 +62,36 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
 
 
+YAML_HINT = "check the quotes and the colon after each key; a text with ': ' in it needs quotes"
+# Errors about something left open: the line where it opened is the one to fix.
+OPENED_AT = ("while scanning a quoted scalar", "while parsing a flow")
+
+
+def _yaml_problem(path: str, yaml_text: str, exc: Exception) -> Problem:
+    """A YAML error as the editor can act on it: a file line, no parser internals.
+
+    The front matter starts on the file's line 2, hence the + 2 on YAML's 0-based lines.
+    """
+    if isinstance(exc, RecursionError):  # PyYAML without libyaml recurses once per level
+        return error(path, 2, "the front matter is not valid YAML: nested too deeply",
+                     YAML_HINT)
+    if isinstance(exc, yaml.reader.ReaderError):
+        # Its position counts characters or bytes depending on the loader: find the
+        # character itself instead.
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character))
+        index = yaml_text.find(chr(code))
+        line = yaml_text.count("\n", 0, index) + 2 if index >= 0 else 2
+        return error(path, line, f"the front matter contains a control character (U+{code:04X})",
+                     "delete it: such characters come with text copied from other programs")
+    if isinstance(exc, yaml.MarkedYAMLError):
+        opened = (exc.context or "").startswith(OPENED_AT) and exc.context_mark
+        mark = exc.context_mark if opened else exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 2
+        return error(path, line, f"the front matter is not valid YAML: "
+                     f"{exc.problem or 'invalid YAML'}", YAML_HINT)
+    return error(path, 2, "the front matter is not valid YAML", YAML_HINT)
+
+
 def split(path: str, text: str) -> tuple[SourceText | None, list[Problem]]:
     """Find the '---' block at the top, compose it, and return its keys with lines."""
     lines = text.split("\n")
@@ -77,15 +107,8 @@ def split(path: str, text: str) -> tuple[SourceText | None, list[Problem]]:
     body = "\n".join(lines[end + 1:])
     try:
         root = yaml.compose(yaml_text, Loader=FAST_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 1
-        problem = exc.problem or "invalid YAML"
-        return None, [error(path, line, f"the front matter is not valid YAML: {problem}",
-                            "check the quotes and the colon after each key; a text with "
-                            "': ' in it needs quotes")]
-    except yaml.YAMLError as exc:
-        return None, [error(path, 2, f"the front matter is not valid YAML: {exc}")]
+    except (yaml.YAMLError, RecursionError) as exc:
+        return None, [_yaml_problem(path, yaml_text, exc)]
     if root is None:
         return None, [error(path, 1, "the front matter is empty",
                             "write at least 'title:' and 'date:' between the '---' lines")]
