@@ -46,7 +46,11 @@ class FieldReader:
 
     @staticmethod
     def _is_null(node: yaml.Node) -> bool:
-        return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG and node.style is None
+        """Nothing, '~' or 'null' written plain (not in quotes): the key has no value.
+
+        PyYAML marks a plain scalar with style None, libyaml's composer with ''.
+        """
+        return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG and not node.style
 
     def text(self, entry: Entry | None, required: bool = False) -> str | None:
         """A one-line or multi-line text; numbers and yes/no stay as written."""
