@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,18 +59,27 @@ def prepare(site_root: Path, options: BuildOptions) -> Prepared:
     return Prepared(site, theme, pages, tuple(sort_problems(problems)))
 
 
-def render_all(prepared: Prepared) -> Iterator[tuple[Page, bytes]]:
-    for page in prepared.pages:
+# Called after each page is rendered with (pages done, pages in all): a progress bar.
+OnPage = Callable[[int, int], None]
+
+
+def render_all(prepared: Prepared,
+               on_page: OnPage | None = None) -> Iterator[tuple[Page, bytes]]:
+    total = len(prepared.pages)
+    for done, page in enumerate(prepared.pages, 1):
         try:
             yield page, render_page(prepared.site, prepared.theme, prepared.pages, page)
         except RenderError as exc:
             raise BuildFailed([error(exc.template, exc.line,
                                      f"template error while making {page.url}: {exc.message}",
                                      "fix the template; content is not at fault")]) from exc
+        if on_page:
+            on_page(done, total)
 
 
-def publish(prepared: Prepared, site_root: Path, stage: Stage) -> None:
-    for page, data in render_all(prepared):
+def publish(prepared: Prepared, site_root: Path, stage: Stage,
+            on_page: OnPage | None = None) -> None:
+    for page, data in render_all(prepared, on_page):
         stage.write(page.output, data)
     for asset in prepared.site.assets:
         stage.copy(urls.output_path(asset.url), site_root / asset.source)
@@ -90,19 +99,21 @@ def report(prepared: Prepared, started: float, output: str, copied: int) -> Buil
     )
 
 
-def build(site_root: Path, out: Path, options: BuildOptions) -> BuildReport:
+def build(site_root: Path, out: Path, options: BuildOptions,
+          on_page: OnPage | None = None) -> BuildReport:
     """Build the site into `out`, atomically. Raises BuildFailed on content errors."""
     started = time.perf_counter()
     prepared = prepare(site_root, options)
     with staged_output(out) as stage:
-        publish(prepared, site_root, stage)
+        publish(prepared, site_root, stage, on_page)
     return report(prepared, started, str(out), stage.copied)
 
 
-def check(site_root: Path, options: BuildOptions) -> BuildReport:
+def check(site_root: Path, options: BuildOptions,
+          on_page: OnPage | None = None) -> BuildReport:
     """Everything a build does except writing: templates are rendered too."""
     started = time.perf_counter()
     prepared = prepare(site_root, options)
-    for _ in render_all(prepared):
+    for _ in render_all(prepared, on_page):
         pass
     return report(prepared, started, "", 0)
