@@ -7,6 +7,7 @@ file: and non-image data: URLs, so they never become links.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class RenderedBody:
     # Every internal link as written and what it became: a cached body stays valid
     # exactly as long as each of these still resolves the same way.
     links: tuple[tuple[str, str | None], ...] = ()
+    digest: str = ""  # of the HTML: lets a rebuild compare bodies without reading them
 
 
 def _render_factbox(self, tokens: list[Token], idx: int, _options, _env) -> str:  # type: ignore[no-untyped-def]
@@ -103,7 +105,8 @@ def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False) -> 
             else:
                 child.attrSet(attr, url)
     html = md.renderer.render(tokens, md.options, {})
-    return RenderedBody(html, first_paragraph, words, tuple(broken), tuple(links))
+    digest = hashlib.blake2b(html.encode("utf-8"), digest_size=16).hexdigest()
+    return RenderedBody(html, first_paragraph, words, tuple(broken), tuple(links), digest)
 
 
 def _plain_text(inline: Token) -> str:

@@ -79,6 +79,7 @@ class Article:
     translation_key: str  # explicit, or the path under the language folder
     image: Image | None
     body_html: str
+    body_digest: str  # a hash of body_html, to compare articles cheaply
     words: int
     draft: bool
     embargoed: bool  # its date lies after the build's "now" (kept only in previews)

@@ -6,15 +6,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import partial
 
 from sitegen import urls
 from sitegen.config import SiteConfig
 from sitegen.errors import Problem, error
 from sitegen.load.content import Loaded
 from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
-from sitegen.markdown import render_body
+from sitegen.markdown import RenderedBody, render_body
 from sitegen.model import Article, Asset, Cluster, Listings, Person, Site, Tag
+from sitegen.resolve.bodies import BodyCache, render_bodies
 from sitegen.resolve.links import LinkTargets
 from sitegen.resolve.references import check_refs, media_image, unique_ids
 from sitegen.slugs import slugify
@@ -99,7 +99,7 @@ def translation_key(article: ArticleSource) -> str:
 
 
 def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
-             unsafe_html: bool, loaded: Loaded) -> tuple[Article | None, list[Problem]]:
+             body: RenderedBody, loaded: Loaded) -> tuple[Article | None, list[Problem]]:
     problems: list[Problem] = []
     image = None
     if source.image:
@@ -107,7 +107,6 @@ def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
                                             source.image_alt or "", source.image_credit,
                                             loaded.media, "image")
         problems += image_problems
-    body = render_body(source.body, partial(targets.rewrite, source.path), unsafe_html)
     for broken in body.broken:
         line = source.body_line + broken.line - 1
         resolved = targets.under_content(source.path, broken.target.split("#")[0])
@@ -128,14 +127,18 @@ def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
         authors=unique_ids(source.authors), contacts=unique_ids(source.contacts),
         clusters=unique_ids(source.clusters), tags=tags,
         translation_key=translation_key(source), image=image, body_html=body.html,
+        body_digest=body.digest,
         words=body.words, draft=source.draft, embargoed=source.date > options.now,
         source=source.path,
     )
     return article, problems
 
 
-def resolve_site(loaded: Loaded, config: SiteConfig,
-                 options: BuildOptions) -> tuple[Site | None, list[Problem]]:
+def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
+                 bodies: BodyCache | None = None,
+                 jobs: int = 1) -> tuple[Site | None, list[Problem]]:
+    """The site model, or None with the errors. `bodies` carries rendered Markdown from
+    one build to the next; `jobs` is how many processes may render Markdown."""
     problems = _check_unique(loaded.articles)
     cluster_ids = {c.id for c in loaded.clusters}
     person_ids = {p.id for p in loaded.people}
@@ -152,6 +155,7 @@ def resolve_site(loaded: Loaded, config: SiteConfig,
     targets = LinkTargets(
         {a.path.removeprefix("content/"): urls.article(a.lang, a.slug) for a in published},
         hidden, frozenset(loaded.media))
+    rendered = render_bodies(published, targets, config.unsafe_html, bodies, jobs)
     articles: dict[str, Article] = {}
     for source in loaded.articles:
         for refs, ids, kind, folder in (
@@ -162,8 +166,8 @@ def resolve_site(loaded: Loaded, config: SiteConfig,
             problems += check_refs(source.path, refs, ids, kind, folder)
         if not _published(source, options):
             continue
-        article, article_problems = _article(source, options, targets, config.unsafe_html,
-                                             loaded)
+        article, article_problems = _article(source, options, targets,
+                                             rendered[source.path], loaded)
         problems += article_problems
         if article:
             articles[article.key] = article

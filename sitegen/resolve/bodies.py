@@ -1,0 +1,54 @@
+"""Render every article body to HTML: in parallel, and only when it changed.
+
+A rendered body is reused (from the previous build, in memory or from the persistent
+cache) when its Markdown text is the same and each internal link it contains still
+resolves to the same URL. Anything else is rendered again, on all cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import MutableMapping, Sequence
+from functools import partial
+
+from sitegen import __version__
+from sitegen.load.records import ArticleSource
+from sitegen.markdown import RenderedBody, render_body
+from sitegen.parallel import shared_map
+from sitegen.resolve.links import LinkTargets
+
+BodyCache = MutableMapping[str, RenderedBody]
+
+
+def body_key(body: str, unsafe_html: bool) -> str:
+    text = f"{__version__}\0{int(unsafe_html)}\0{body}"
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _still_valid(cached: RenderedBody, source: str, targets: LinkTargets) -> bool:
+    return all(targets.rewrite(source, target) == url for target, url in cached.links)
+
+
+def _render_one(shared: tuple[LinkTargets, bool], item: tuple[str, str]) -> RenderedBody:
+    targets, unsafe_html = shared
+    path, body = item
+    return render_body(body, partial(targets.rewrite, path), unsafe_html)
+
+
+def render_bodies(sources: Sequence[ArticleSource], targets: LinkTargets, unsafe_html: bool,
+                  cache: BodyCache | None = None, jobs: int = 1) -> dict[str, RenderedBody]:
+    """Source path -> rendered body, for every source given."""
+    cache = cache if cache is not None else {}
+    done: dict[str, RenderedBody] = {}
+    todo: list[tuple[str, str]] = []
+    for source in sources:
+        cached = cache.get(body_key(source.body, unsafe_html))
+        if cached is not None and _still_valid(cached, source.path, targets):
+            done[source.path] = cached
+        else:
+            todo.append((source.path, source.body))
+    rendered = shared_map(_render_one, (targets, unsafe_html), todo, jobs)
+    for (path, body), result in zip(todo, rendered, strict=True):
+        done[path] = result
+        cache[body_key(body, unsafe_html)] = result
+    return done
