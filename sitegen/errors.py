@@ -66,8 +66,13 @@ def warning(
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """The closest choice to a misspelt word, for 'did you mean ...?' hints."""
-    matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    """The closest choice to a misspelt word, for 'did you mean ...?' hints.
+
+    Two-letter words get a lower bar: 'dk' for 'da' or 'nb' for 'no' share one letter of
+    two, a ratio of 0.5, and are exactly the language folders editors get wrong.
+    """
+    cutoff = 0.5 if len(word) <= 2 else 0.6
+    matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=cutoff)
     return matches[0] if matches else None
 
 

@@ -30,42 +30,66 @@ class Discovered:
     static: tuple[SourceFile, ...] = ()
 
 
-def is_ignored_name(name: str) -> bool:
-    """Editor droppings and hidden files: swap files, backups, .DS_Store."""
-    return (name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
-            or name == "4913")
+DROPPINGS = (".DS_Store", "Thumbs.db", "desktop.ini", "4913")
 
 
-def walk(root: Path, site_root: Path, problems: list[Problem]) -> list[SourceFile]:
-    """Every regular file under root, sorted, inside the site folder only."""
-    found: list[SourceFile] = []
-    if not root.is_dir():
-        return found
+def is_ignored_name(name: str, keep_hidden: bool = False) -> bool:
+    """Editor droppings (swap files, backups, .DS_Store, .git) and hidden files.
+
+    static/ keeps hidden names (`keep_hidden`): .well-known/ and .nojekyll are published
+    as they are.
+    """
+    if name in DROPPINGS or name.startswith(("#", "~", ".#", ".git")) \
+            or name.endswith(("~", ".swp", ".swx", ".tmp")):
+        return True
+    return name.startswith(".") and not keep_hidden
+
+
+def walk(root: Path, site_root: Path, problems: list[Problem],
+         keep_hidden: bool = False) -> list[SourceFile]:
+    """Every regular file under root, sorted, inside the site folder only.
+
+    The root itself may be a symbolic link (content/da -> elsewhere): it is checked like
+    any link below it. A folder reached twice through links inside the site (a loop) is
+    walked once.
+    """
     real_site = site_root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(dirpath)
-        kept_dirs = []
-        for name in sorted(dirnames):
-            if is_ignored_name(name):
-                continue
-            candidate = here / name
-            if candidate.is_symlink():
-                if not _inside(candidate, real_site):
+    if root.is_symlink() and not _inside(root, real_site):
+        problems.append(_outside(root, site_root))
+        return []
+    if not root.is_dir():
+        return []
+    found: list[SourceFile] = []
+    seen = {root.resolve()}
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+            here = Path(dirpath)
+            kept_dirs = []
+            for name in sorted(dirnames):
+                candidate = here / name
+                if is_ignored_name(name, keep_hidden):
+                    continue
+                if candidate.is_symlink():
+                    if not _inside(candidate, real_site):
+                        problems.append(_outside(candidate, site_root))
+                    elif candidate.resolve() not in seen:
+                        seen.add(candidate.resolve())
+                        pending.append(candidate)
+                    continue
+                kept_dirs.append(name)
+            dirnames[:] = kept_dirs
+            for name in sorted(filenames):
+                if is_ignored_name(name, keep_hidden):
+                    continue
+                candidate = here / name
+                if candidate.is_symlink() and not _inside(candidate, real_site):
                     problems.append(_outside(candidate, site_root))
                     continue
-                found.extend(walk(candidate, site_root, problems))
-                continue
-            kept_dirs.append(name)
-        dirnames[:] = kept_dirs
-        for name in sorted(filenames):
-            if is_ignored_name(name):
-                continue
-            candidate = here / name
-            if candidate.is_symlink() and not _inside(candidate, real_site):
-                problems.append(_outside(candidate, site_root))
-                continue
-            if candidate.is_file():
-                found.append(SourceFile(candidate.relative_to(site_root).as_posix(), candidate))
+                if candidate.is_file():
+                    found.append(SourceFile(candidate.relative_to(site_root).as_posix(),
+                                            candidate))
     return sorted(found, key=lambda f: f.rel)
 
 
@@ -86,6 +110,8 @@ def _outside(path: Path, site_root: Path) -> Problem:
 def discover(site_root: Path, languages: tuple[str, ...]) -> tuple[Discovered, list[Problem]]:
     problems: list[Problem] = []
     content = site_root / "content"
+    if content.is_symlink() and not _inside(content, site_root.resolve()):
+        return Discovered(), [_outside(content, site_root)]
     if not content.is_dir():
         problems.append(error("content", None, "the site has no content/ folder",
                               "create content/da/ (one folder per language) for articles"))
@@ -118,8 +144,9 @@ def discover(site_root: Path, languages: tuple[str, ...]) -> tuple[Discovered, l
     clusters = tuple(_markdown_only(walk(content / "clusters", site_root, problems), problems,
                                     flat="content/clusters"))
     media = tuple(walk(content / "media", site_root, problems))
-    static = tuple(walk(site_root / "static", site_root, problems))
-    return Discovered(articles, people, clusters, media, static), problems
+    static = tuple(walk(site_root / "static", site_root, problems, keep_hidden=True))
+    unique = list(dict.fromkeys(problems))  # a linked content/da is seen twice
+    return Discovered(articles, people, clusters, media, static), unique
 
 
 def _markdown_only(files: list[SourceFile], problems: list[Problem],
