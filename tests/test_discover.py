@@ -55,7 +55,7 @@ def test_static_keeps_hidden_names_but_not_editor_droppings(make_site):
     assert [f.rel for f in found.static] == ["static/.nojekyll"]
 
 
-@pytest.mark.parametrize("folder, close", [("dk", "da"), ("nb", "no"), ("person", "people"),
+@pytest.mark.parametrize("folder, close", [("dk", "da"), ("nb", "no"), ("peple", "people"),
                                            ("medier", "media")])
 def test_an_unknown_folder_under_content_is_an_error_that_suggests_one(make_site, folder,
                                                                        close):
