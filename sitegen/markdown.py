@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -90,6 +90,8 @@ def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False) -> 
         if not first_paragraph and index > 0 and tokens[index - 1].type == "paragraph_open":
             first_paragraph = _plain_text(token)
         for child in token.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1  # the link is on a later line of its paragraph
             if child.type == "text":
                 words += len(WORD.findall(child.content))
             attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
@@ -101,7 +103,7 @@ def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False) -> 
             url = rewrite(target)
             links.append((target, url))
             if url is None:
-                broken.append(BrokenLink(target, line))
+                broken.append(BrokenLink(unquote(target), line))  # as the editor wrote it
             else:
                 child.attrSet(attr, url)
     html = md.renderer.render(tokens, md.options, {})
@@ -120,6 +122,10 @@ def _plain_text(inline: Token) -> str:
 
 
 def split_target(target: str) -> tuple[str, str]:
-    """'../a.md#part' -> ('../a.md', '#part'); the query is dropped with the fragment kept."""
+    """'../a.md#part' -> ('../a.md', '#part'); the query is dropped with the fragment kept.
+
+    markdown-it percent-encodes link targets ('møde.md' -> 'm%C3%B8de.md'); the path is
+    decoded again so that it names the file as it is on disk.
+    """
     parts = urlsplit(target)
-    return parts.path, f"#{parts.fragment}" if parts.fragment else ""
+    return unquote(parts.path), f"#{parts.fragment}" if parts.fragment else ""
