@@ -92,10 +92,17 @@ def find_collisions(pages: list[Page], site: Site) -> list[Problem]:
             problems.append(error(page.source or "site.toml", None,
                                   f"{page.url} would be written twice: by {first} and {owner}",
                                   "give one of them another slug", code="collision"))
+    copied: dict[str, str] = {}
     for asset in site.assets:
         output = urls.output_path(asset.url)
         if output in owners:
             problems.append(error(asset.source, None,
                                   f"{asset.url} is also a page made by {owners[output]}",
                                   "rename or move the file", code="collision"))
+        elif output in copied:  # static/media/x.jpg and content/media/x.jpg
+            problems.append(error(asset.source, None,
+                                  f"{asset.url} would be copied twice: from {copied[output]} "
+                                  f"and {asset.source}",
+                                  "keep one of the two files", code="collision"))
+        copied.setdefault(output, asset.source)
     return problems
