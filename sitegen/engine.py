@@ -1,32 +1,271 @@
-"""A builder that lives across builds: `build` and `serve` both go through it.
+"""The incremental build engine: `build` and `serve` both go through a Builder.
 
-It keeps what the last build made in memory so that the next one can redo only what
-changed (see docs/performance.md). One Builder per (site, output folder).
+A Builder remembers, in memory and in `.sitegen-cache/`, what the last build read and
+wrote: each source file's stat stamp and parsed record, each body's rendered HTML, and
+for each output file the digest of everything it was made from. The next build then
+parses only changed files, renders only changed bodies and pages, and writes only files
+whose bytes changed. The first build, `--clean`, or a cache that cannot be trusted
+(corrupt, another version, an output folder changed behind our back) takes the full
+path instead: render everything into a folder beside the output, then swap.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.pipeline import build as full_build
+from sitegen import __version__
+from sitegen.cache import BuildState, ContentCache, load_state, save_state, state_path
+from sitegen.config import CONFIG_NAME, load_config
+from sitegen.errors import BuildFailed, sort_problems
+from sitegen.load.discover import walk
+from sitegen.pipeline import Caches, OnPage, Prepared, copies, prepare, publish, render_pages
+from sitegen.pipeline import report as make_report
+from sitegen.render.dependencies import digest, page_digests
+from sitegen.render.sitemap import NEWS_WINDOW
+from sitegen.render.theme import DEFAULT_THEME
 from sitegen.report import BuildReport
 from sitegen.resolve import BuildOptions
+from sitegen.write import MARKER, build_lock, staged_output
+
+
+def _stamps(site_root: Path) -> list[str]:
+    """Every input file's path and stat stamp: content, static, themes, site.toml."""
+    problems: list = []
+    stamps = []
+    for folder in ("content", "static", "themes"):
+        for file in walk(site_root / folder, site_root, problems):
+            info = file.path.stat()
+            stamps.append(f"{file.rel}:{info.st_mtime_ns}:{info.st_size}")
+    for path in sorted(DEFAULT_THEME.rglob("*")):
+        if path.is_file():
+            info = path.stat()
+            stamps.append(f"{path}:{info.st_mtime_ns}:{info.st_size}")
+    config = site_root / CONFIG_NAME
+    if config.exists():
+        info = config.stat()
+        stamps.append(f"{CONFIG_NAME}:{info.st_mtime_ns}:{info.st_size}")
+    return stamps
+
+
+def code_digest() -> str:
+    """sitegen's own code: a changed generator must not reuse pages made by the old one
+    (the version number alone misses a developer's edits)."""
+    package = Path(__file__).resolve().parent
+    parts = [__version__]
+    for path in sorted(package.rglob("*.py")):
+        info = path.stat()
+        parts.append(f"{path.relative_to(package)}:{info.st_mtime_ns}:{info.st_size}")
+    return digest(parts)
+
+
+def _next_change(prepared: Prepared, state_files: Iterable[object], now: datetime
+                 ) -> datetime | None:
+    """The next moment at which the clock alone changes the site: an embargo lifting,
+    or an article leaving the news sitemap's window."""
+    moments = []
+    for entry in state_files:
+        record = getattr(entry, "record", None)
+        date = getattr(record, "date", None)
+        if isinstance(date, datetime):
+            moments += [m for m in (date, date + NEWS_WINDOW) if m > now]
+    return min(moments) if moments else None
+
+
+def _theme_digest(prepared: Prepared) -> str:
+    parts = []
+    for folder in prepared.theme.dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                info = path.stat()
+                parts.append(f"{path}:{info.st_mtime_ns}:{info.st_size}")
+    return digest(parts)
+
+
+def _write_if_changed(out: Path, rel: str, data: bytes) -> bool:
+    """Replace one file atomically (write beside it, rename) unless its bytes are equal."""
+    target = out / rel
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=".new-")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, target)
+    return True
+
+
+def _remove(out: Path, rel: str) -> None:
+    target = out / rel
+    target.unlink(missing_ok=True)
+    parent = target.parent
+    while parent != out and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
 
 
 @dataclass
 class Builder:
+    """Builds one site into one output folder, again and again, as fast as it can."""
+
     site_root: Path
     out: Path
     drafts: bool = False
     future: bool = False
-    _builds: int = field(default=0, init=False)
+    jobs: int = 1
+    persistent: bool = True  # keep the state in .sitegen-cache/ between runs
+    state: BuildState | None = field(default=None, init=False)
+    content: ContentCache | None = field(default=None, init=False)
+    last_mode: str = field(default="", init=False)  # "no-op", "incremental" or "full"
+    last_written: int = field(default=0, init=False)
 
-    def build(self, now: datetime) -> BuildReport:
-        """Build into `out` as of `now`. Raises errors.BuildFailed on content errors;
-        the previous output then stays as it was."""
+    @property
+    def _state_file(self) -> Path:
+        return state_path(self.site_root, self.out, f"{self.drafts}:{self.future}")
+
+    @property
+    def _content_file(self) -> Path:
+        return self._state_file.with_name(self._state_file.name.replace("state-", "content-"))
+
+    def _content_cache(self) -> ContentCache:
+        if self.content is None and self.persistent:
+            self.content = load_state(self._content_file, ContentCache)
+        return self.content or ContentCache()
+
+    def _output_intact(self, state: BuildState) -> bool:
+        """The output is exactly as our last build left it (cheap checks: the marker's
+        id and every file's size)."""
+        try:
+            if (self.out / MARKER).read_text().strip().splitlines()[-1] != state.output_id:
+                return False
+            return all((self.out / rel).stat().st_size == size
+                       for rel, size in state.sizes.items())
+        except (OSError, IndexError):
+            return False
+
+    def build(self, now: datetime, clean: bool = False,
+              on_page: OnPage | None = None) -> BuildReport:
+        """Build as of `now`. Raises BuildFailed on content errors, leaving the output
+        as it was."""
+        started = time.perf_counter()
+        state = None if clean else (self.state or (
+            load_state(self._state_file) if self.persistent else None))
+        if state is not None and not self._output_intact(state):
+            state = None
         options = BuildOptions(now=now, drafts=self.drafts, future=self.future)
-        report = full_build(self.site_root, self.out, options)
-        self._builds += 1
+        with build_lock(self.out):
+            stamps = _stamps(self.site_root)
+            inputs = digest([code_digest(), repr((self.drafts, self.future)), *stamps])
+            if (state is not None and state.inputs == inputs and state.report is not None
+                    and state.built_at is not None and state.built_at <= now
+                    and (state.valid_until is None or now < state.valid_until)):
+                self.state, self.last_mode, self.last_written = state, "no-op", 0
+                return replace(state.report, seconds=time.perf_counter() - started)
+            report = self._build(state, options, inputs, started, on_page)
         return report
+
+    def _build(self, state: BuildState | None, options: BuildOptions, inputs: str,
+               started: float, on_page: OnPage | None) -> BuildReport:
+        config, problems = load_config(self.site_root)
+        if config is None or any(p.is_error for p in problems):
+            raise BuildFailed(sort_problems(problems))
+        config_digest = digest([repr(config)])
+        content = self._content_cache()
+        if state is None or state.config != config_digest:
+            content.files = {}  # records depend on the languages and their time zones
+        caches = Caches(content.files, content.bodies)
+        prepared = prepare(self.site_root, options, caches, self.jobs, config)
+        global_digest = digest([code_digest(), config_digest, _theme_digest(prepared),
+                                repr(prepared.site.preview)])
+        digests = page_digests(prepared.site, prepared.pages, global_digest)
+        to_copy = copies(prepared, self.site_root)
+        for rel, source in to_copy.items():
+            info = source.stat()
+            digests[rel] = f"copy:{source}:{info.st_mtime_ns}:{info.st_size}"
+        if state is None:
+            sizes, copied = self._full(prepared, on_page)
+            output_id = self._read_output_id()
+        else:
+            sizes, copied = self._incremental(prepared, state, digests, to_copy, on_page)
+            output_id = state.output_id
+        report = make_report(prepared, started, str(self.out), copied)
+        new_state = BuildState(
+            inputs=inputs, valid_until=_next_change(prepared, caches.files.values(),
+                                                    options.now),
+            output_id=output_id, outputs=digests, sizes=sizes, config=config_digest,
+            report=report, built_at=options.now)
+        self.state = new_state
+        self.content = ContentCache(caches.files, _live_bodies(caches.bodies, prepared))
+        if self.persistent:
+            save_state(self._content_file, self.content)
+            save_state(self._state_file, new_state)
+        return report
+
+    def _read_output_id(self) -> str:
+        return (self.out / MARKER).read_text().strip().splitlines()[-1]
+
+    def _full(self, prepared: Prepared, on_page: OnPage | None) -> tuple[dict[str, int], int]:
+        self.last_mode = "full"
+        output_id = secrets.token_hex(8)
+        with staged_output(self.out, output_id, locked=True) as stage:
+            sizes = publish(prepared, self.site_root, stage, on_page, self.jobs)
+        for rel, source in copies(prepared, self.site_root).items():
+            sizes[rel] = source.stat().st_size
+        self.last_written = len(sizes)
+        return sizes, stage.copied
+
+    def _incremental(self, prepared: Prepared, state: BuildState, digests: dict[str, str],
+                     to_copy: dict[str, Path], on_page: OnPage | None
+                     ) -> tuple[dict[str, int], int]:
+        self.last_mode = "incremental"
+        changed = [page for page in prepared.pages
+                   if state.outputs.get(page.output) != digests[page.output]]
+        rendered = render_pages(prepared, changed, None, self.jobs, on_page)
+        sizes = dict(state.sizes)
+        written = 0
+        for rel, data in rendered.items():
+            assert isinstance(data, bytes)
+            written += _write_if_changed(self.out, rel, data)
+            sizes[rel] = len(data)
+        copied = 0
+        for rel, source in to_copy.items():
+            if state.outputs.get(rel) != digests[rel]:
+                target = self.out / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=".new-")
+                os.close(handle)
+                shutil.copyfile(source, tmp)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, target)
+                copied += 1
+            sizes[rel] = source.stat().st_size
+        for rel in set(state.outputs) - set(digests):
+            _remove(self.out, rel)
+            sizes.pop(rel, None)
+        self.last_written = written + copied
+        return sizes, copied
+
+
+def _live_bodies(bodies: dict, prepared: Prepared) -> dict:
+    """Keep only bodies still in use, so the cache does not grow without end."""
+    live = {a.body_digest for a in prepared.site.articles.values()}
+    return {key: body for key, body in bodies.items() if body.digest in live}
+
+
+def build(site_root: Path, out: Path, options: BuildOptions, on_page: OnPage | None = None,
+          jobs: int = 1, clean: bool = False) -> BuildReport:
+    """One build through the engine, with the persistent cache."""
+    builder = Builder(site_root, out, options.drafts, options.future, jobs)
+    return builder.build(options.now, clean=clean, on_page=on_page)
+

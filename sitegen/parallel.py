@@ -37,17 +37,32 @@ def _call_chunk(task: tuple[Callable[[Any, Any], Any], Sequence[Any]]) -> list[A
     return [func(_shared, item) for item in items]
 
 
+Progress = Callable[[int, int], None]
+
+
 def shared_map(func: Callable[[Any, T], R], shared: Any, items: Sequence[T],
-               jobs: int | None = None) -> list[R]:
-    """[func(shared, item) for item in items], in order, over `jobs` processes."""
+               jobs: int | None = None, progress: Progress | None = None) -> list[R]:
+    """[func(shared, item) for item in items], in order, over `jobs` processes.
+
+    `progress(done, total)` is called in this process as results come in."""
     jobs = jobs or default_jobs()
-    if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or \
+    total = len(items)
+    if jobs <= 1 or total < 2 * MIN_ITEMS_PER_WORKER or \
             "fork" not in multiprocessing.get_all_start_methods():
-        return [func(shared, item) for item in items]
-    # A few chunks per worker: balanced load, little per-task overhead.
-    size = max(MIN_ITEMS_PER_WORKER // 4, len(items) // (jobs * 4) + 1)
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        results = []
+        for item in items:
+            results.append(func(shared, item))
+            if progress:
+                progress(len(results), total)
+        return results
+    # Several chunks per worker: balanced load, little per-task overhead, and progress.
+    size = max(MIN_ITEMS_PER_WORKER // 4, total // (jobs * 8) + 1)
+    chunks = [items[i:i + size] for i in range(0, total, size)]
     context = multiprocessing.get_context("fork")
+    out: list[R] = []
     with context.Pool(jobs, initializer=_init, initargs=(shared,)) as pool:
-        results = pool.map(_call_chunk, [(func, chunk) for chunk in chunks], chunksize=1)
-    return [result for chunk in results for result in chunk]
+        for chunk in pool.imap(_call_chunk, [(func, chunk) for chunk in chunks]):
+            out.extend(chunk)
+            if progress:
+                progress(len(out), total)
+    return out

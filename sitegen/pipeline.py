@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import urls
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import BuildFailed, Problem, error, sort_problems
-from sitegen.load.content import load_content
+from sitegen.load.content import FileCache, load_discovered
+from sitegen.load.discover import discover
 from sitegen.model import Site
+from sitegen.parallel import shared_map
 from sitegen.plan.formats import RSS
 from sitegen.plan.pages import Page, plan_pages
 from sitegen.render.page import RenderError, render_page
 from sitegen.render.theme import Theme, load_theme
 from sitegen.report import BuildReport
 from sitegen.resolve import BuildOptions, resolve_site
+from sitegen.resolve.bodies import BodyCache
 from sitegen.write import Stage, staged_output
 
 
@@ -41,14 +44,32 @@ def _stop_on_errors(problems: list[Problem]) -> None:
         raise BuildFailed(sort_problems(problems))
 
 
-def prepare(site_root: Path, options: BuildOptions) -> Prepared:
+@dataclass
+class Caches:
+    """What one build may reuse from the last: parsed files and rendered Markdown.
+
+    Both are keyed by content (stat stamp, body hash), so a stale entry is never used;
+    the engine keeps them in memory (serve) and on disk (.sitegen-cache/)."""
+
+    files: FileCache = field(default_factory=dict)
+    bodies: BodyCache = field(default_factory=dict)
+
+
+def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None,
+            jobs: int = 1, config: SiteConfig | None = None) -> Prepared:
     """Every step up to the plan. Raises BuildFailed with all problems found."""
-    config, problems = load_config(site_root)
-    _stop_on_errors(problems)
+    problems: list[Problem] = []
+    if config is None:
+        config, problems = load_config(site_root)
+        _stop_on_errors(problems)
     assert isinstance(config, SiteConfig)
-    loaded, load_problems = load_content(site_root, config)
+    found, problems_found = discover(site_root, config.language_codes)
+    problems += problems_found
+    loaded, load_problems = load_discovered(found, config, [],
+                                            caches.files if caches else None)
     problems += load_problems
-    site, resolve_problems = resolve_site(loaded, config, options)
+    site, resolve_problems = resolve_site(loaded, config, options,
+                                          caches.bodies if caches else None, jobs)
     problems += resolve_problems
     _stop_on_errors(problems)
     assert site is not None
@@ -63,28 +84,67 @@ def prepare(site_root: Path, options: BuildOptions) -> Prepared:
 OnPage = Callable[[int, int], None]
 
 
+def _render(prepared: Prepared, page: Page) -> bytes | Problem:
+    """One page; a template error comes back as a Problem (it must cross processes)."""
+    try:
+        return render_page(prepared.site, prepared.theme, prepared.pages, page)
+    except RenderError as exc:
+        return error(exc.template, exc.line,
+                     f"template error while making {page.url}: {exc.message}",
+                     "fix the template; content is not at fault")
+
+
+def _render_to(shared: tuple[Prepared, Path | None], page: Page) -> int | bytes | Problem:
+    """Render a page; with a folder given, write it there and return its size."""
+    prepared, folder = shared
+    data = _render(prepared, page)
+    if folder is None or isinstance(data, Problem):
+        return data
+    target = folder / page.output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return len(data)
+
+
+def render_pages(prepared: Prepared, pages: Sequence[Page], folder: Path | None = None,
+                 jobs: int = 1, on_page: OnPage | None = None) -> dict[str, int | bytes]:
+    """Render pages on `jobs` processes: into `folder` (sizes come back) or to memory.
+
+    Raises BuildFailed if any template failed, before the caller publishes anything."""
+    results = shared_map(_render_to, (prepared, folder), pages, jobs, on_page)
+    failures = [r for r in results if isinstance(r, Problem)]
+    if failures:
+        raise BuildFailed(sort_problems(failures))
+    return {page.output: result for page, result in zip(pages, results, strict=True)}  # type: ignore[misc]
+
+
 def render_all(prepared: Prepared,
                on_page: OnPage | None = None) -> Iterator[tuple[Page, bytes]]:
     total = len(prepared.pages)
     for done, page in enumerate(prepared.pages, 1):
-        try:
-            yield page, render_page(prepared.site, prepared.theme, prepared.pages, page)
-        except RenderError as exc:
-            raise BuildFailed([error(exc.template, exc.line,
-                                     f"template error while making {page.url}: {exc.message}",
-                                     "fix the template; content is not at fault")]) from exc
+        data = _render(prepared, page)
+        if isinstance(data, Problem):
+            raise BuildFailed([data])
+        yield page, data
         if on_page:
             on_page(done, total)
 
 
-def publish(prepared: Prepared, site_root: Path, stage: Stage,
-            on_page: OnPage | None = None) -> None:
-    for page, data in render_all(prepared, on_page):
-        stage.write(page.output, data)
-    for asset in prepared.site.assets:
-        stage.copy(urls.output_path(asset.url), site_root / asset.source)
+def copies(prepared: Prepared, site_root: Path) -> dict[str, Path]:
+    """Files published as they are: output path -> source file."""
+    files = {urls.output_path(a.url): site_root / a.source for a in prepared.site.assets}
     for rel, path in prepared.theme.static_files().items():
-        stage.copy(f"theme/{rel}", path)
+        files[f"theme/{rel}"] = path
+    return files
+
+
+def publish(prepared: Prepared, site_root: Path, stage: Stage,
+            on_page: OnPage | None = None, jobs: int = 1) -> dict[str, int]:
+    """Render every page into the stage and copy the files; output path -> size."""
+    sizes = render_pages(prepared, prepared.pages, stage.root, jobs, on_page)
+    for rel, source in copies(prepared, site_root).items():
+        stage.copy(rel, source)
+    return sizes  # type: ignore[return-value]
 
 
 def report(prepared: Prepared, started: float, output: str, copied: int) -> BuildReport:
@@ -100,12 +160,13 @@ def report(prepared: Prepared, started: float, output: str, copied: int) -> Buil
 
 
 def build(site_root: Path, out: Path, options: BuildOptions,
-          on_page: OnPage | None = None) -> BuildReport:
-    """Build the site into `out`, atomically. Raises BuildFailed on content errors."""
+          on_page: OnPage | None = None, jobs: int = 1) -> BuildReport:
+    """A clean build of the site into `out`, atomically, reusing nothing.
+    Raises BuildFailed on content errors. (sitegen.engine adds the incremental path.)"""
     started = time.perf_counter()
-    prepared = prepare(site_root, options)
+    prepared = prepare(site_root, options, jobs=jobs)
     with staged_output(out) as stage:
-        publish(prepared, site_root, stage, on_page)
+        publish(prepared, site_root, stage, on_page, jobs)
     return report(prepared, started, str(out), stage.copied)
 
 

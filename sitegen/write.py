@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 MARKER = ".sitegen-output"
@@ -69,16 +69,20 @@ def build_lock(out: Path) -> Iterator[None]:
 
 
 @contextmanager
-def staged_output(out: Path) -> Iterator[Stage]:
-    """Yield a Stage; on normal exit it replaces `out` in two renames."""
+def staged_output(out: Path, output_id: str = "", locked: bool = False) -> Iterator[Stage]:
+    """Yield a Stage; on normal exit it replaces `out` in two renames.
+
+    `output_id` goes into the output's marker file, so that the next build can tell that
+    the folder is still exactly as this build left it. `locked`: the caller already holds
+    the build lock."""
     out = out.resolve()
-    with build_lock(out):
+    with nullcontext() if locked else build_lock(out):
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
             stage = Stage(tmp)
             yield stage
             (tmp / MARKER).write_text("This folder is made by sitegen and replaced whole "
-                                      "on every build.\n")
+                                      f"on every build.\n{output_id}\n")
             os.chmod(tmp, 0o755)
             _swap(tmp, out)
         except BaseException:

@@ -6,7 +6,8 @@ later slot in without touching the rest.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -19,6 +20,30 @@ from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
 from sitegen.load.sources import load_article, load_cluster, load_person
 
 T = TypeVar("T")
+RACY_SECONDS = 2.0  # a file changed this close to a build may change again unseen
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFile:
+    """What loading one file gave, and the stat stamp it was read at."""
+
+    stamp: tuple[int, int] | None  # (mtime_ns, size); None: do not trust, read again
+    record: object
+    problems: tuple[Problem, ...]
+
+
+FileCache = MutableMapping[str, CachedFile]
+
+
+def stamp_of(file: SourceFile, started: float) -> tuple[int, int] | None:
+    """The file's stamp, or None when it was modified too recently to be trusted."""
+    try:
+        info = file.path.stat()
+    except OSError:
+        return None
+    if info.st_mtime_ns / 1e9 > started - RACY_SECONDS:
+        return None
+    return (info.st_mtime_ns, info.st_size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,28 +68,42 @@ def load_content(site_root: Path, config: SiteConfig) -> tuple[Loaded, list[Prob
 
 
 def _load_each(files: tuple[SourceFile, ...], parse: Callable[[str, bytes], tuple[T | None,
-               list[Problem]]], problems: list[Problem]) -> list[T]:
+               list[Problem]]], problems: list[Problem], cache: FileCache | None) -> list[T]:
+    """Parse each file, or take what parsing it gave last time if it has not changed."""
     records: list[T] = []
+    started = time.time()
     for file in files:
-        data, read_problems = _read(file)
-        problems += read_problems
-        if data is not None:
-            record, parse_problems = parse(file.rel, data)
-            problems += parse_problems
-            if record is not None:
-                records.append(record)
+        stamp = stamp_of(file, started) if cache is not None else None
+        cached = cache.get(file.rel) if cache is not None else None
+        if stamp is not None and cached is not None and cached.stamp == stamp:
+            record, file_problems = cached.record, list(cached.problems)
+        else:
+            data, file_problems = _read(file)
+            record = None
+            if data is not None:
+                record, parse_problems = parse(file.rel, data)
+                file_problems += parse_problems
+            if cache is not None:
+                cache[file.rel] = CachedFile(stamp, record, tuple(file_problems))
+        problems += file_problems
+        if record is not None:
+            records.append(record)  # type: ignore[arg-type]
     return records
 
 
-def load_discovered(found: Discovered, config: SiteConfig,
-                    problems: list[Problem]) -> tuple[Loaded, list[Problem]]:
+def load_discovered(found: Discovered, config: SiteConfig, problems: list[Problem],
+                    cache: FileCache | None = None) -> tuple[Loaded, list[Problem]]:
+    """`cache` maps a file's path to what loading it gave before; entries are updated.
+    It must be emptied when site.toml changes (languages and time zones shape records)."""
     codes = config.language_codes
     articles: list[ArticleSource] = []
     for lang, files in found.articles.items():
         tz = config.language(lang).tz
-        articles += _load_each(files, partial(load_article, lang=lang, tz=tz), problems)
-    people = _load_each(found.people, partial(load_person, languages=codes), problems)
-    clusters = _load_each(found.clusters, partial(load_cluster, languages=codes), problems)
+        articles += _load_each(files, partial(load_article, lang=lang, tz=tz), problems,
+                               cache)
+    people = _load_each(found.people, partial(load_person, languages=codes), problems, cache)
+    clusters = _load_each(found.clusters, partial(load_cluster, languages=codes), problems,
+                          cache)
     media = {f.rel.removeprefix("content/"): f.path.stat().st_size for f in found.media}
     static = {f.rel: f.path.stat().st_size for f in found.static}
     return Loaded(tuple(articles), tuple(people), tuple(clusters), media, static), problems

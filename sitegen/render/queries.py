@@ -39,19 +39,28 @@ def cluster_people(site: Site, ident: str) -> tuple[Person, ...]:
 
 
 def related(site: Site, article: Article, limit: int = 3) -> tuple[Article, ...]:
-    """Newest articles sharing the most clusters (then tags) with this one."""
+    """A few articles from the same clusters, nearest in time, those sharing the most
+    clusters and tags first. Only neighbours in each cluster's list are considered, so
+    this stays cheap in an archive of any size."""
     lists = site.listings
-    scores: dict[str, int] = {}
+    candidates: set[str] = set()
     for ident in article.clusters:
-        for key in lists.by_cluster.get((article.lang, ident), ()):
-            scores[key] = scores.get(key, 0) + 2
-    for tag in article.tags:
-        for key in lists.by_tag.get((article.lang, tag.slug), ()):
-            scores[key] = scores.get(key, 0) + 1
-    scores.pop(article.key, None)
-    best = sorted(scores.items(), key=lambda item: (
-        -item[1], -site.articles[item[0]].date.timestamp(), item[0]))
-    return tuple(site.articles[key] for key, _ in best[:limit])
+        keys = lists.by_cluster.get((article.lang, ident), ())
+        if article.key in keys:
+            index = keys.index(article.key)
+            candidates.update(keys[max(0, index - limit):index + limit + 1])
+    candidates.discard(article.key)
+    tags = {t.slug for t in article.tags}
+    clusters = set(article.clusters)
+    when = article.date.timestamp()
+
+    def order(key: str) -> tuple[int, float, str]:
+        other = site.articles[key]
+        score = 2 * len(clusters.intersection(other.clusters)) + len(
+            tags.intersection(t.slug for t in other.tags))
+        return (-score, abs(other.date.timestamp() - when), key)
+
+    return tuple(site.articles[key] for key in sorted(candidates, key=order)[:limit])
 
 
 def people_sorted(site: Site) -> tuple[Person, ...]:

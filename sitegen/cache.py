@@ -1,0 +1,83 @@
+"""The persistent build state in `.sitegen-cache/`: what the last build read and wrote.
+
+A cache that is corrupt, unreadable or from another sitegen or Python version is
+ignored, never trusted: the worst it can cost is a full build, never a wrong site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sitegen import __version__
+from sitegen.load.content import CachedFile
+from sitegen.markdown import RenderedBody
+
+CACHE_DIR = ".sitegen-cache"
+MAGIC = b"sitegen-cache\n"
+VERSION = f"{__version__} python{sys.version_info[0]}.{sys.version_info[1]}".encode()
+
+
+@dataclass
+class BuildState:
+    inputs: str = ""  # digest of every input's stamp, the options and the config
+    valid_until: datetime | None = None  # when the clock next changes the site
+    output_id: str = ""  # written into the output's marker: proves it is as we left it
+    outputs: dict[str, str] = field(default_factory=dict)  # output path -> digest
+    sizes: dict[str, int] = field(default_factory=dict)  # output path -> bytes
+    config: str = ""  # digest of site.toml: the file cache is only valid for one
+    report: Any = None  # the last BuildReport, for a no-op build's summary
+    built_at: datetime | None = None  # the build's "now"
+
+
+@dataclass
+class ContentCache:
+    """The big part, read only when something changed: parsed files, rendered bodies."""
+
+    files: dict[str, CachedFile] = field(default_factory=dict)
+    bodies: dict[str, RenderedBody] = field(default_factory=dict)
+
+
+def state_path(site_root: Path, out: Path, key: str) -> Path:
+    """One state per output folder and build options (serve and build differ)."""
+    name = hashlib.blake2b(f"{out.resolve()}\0{key}".encode(), digest_size=8).hexdigest()
+    return site_root / CACHE_DIR / f"state-{name}.pickle"
+
+
+def load_state(path: Path, kind: type = BuildState) -> Any:
+    """The pickled object at `path` if it is a `kind` from this very version, else None."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    header = MAGIC + VERSION + b"\n"
+    if not data.startswith(header):
+        return None
+    try:
+        state = pickle.loads(data[len(header):])
+    except Exception:  # any corruption at all means: ignore the cache
+        return None
+    return state if isinstance(state, kind) else None
+
+
+def save_state(path: Path, state: BuildState | ContentCache) -> None:
+    """Write atomically; a cache we cannot write is only a slower next build."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        gitignore = path.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".state-")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(MAGIC + VERSION + b"\n")
+            pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
