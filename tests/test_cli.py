@@ -1,0 +1,240 @@
+"""The command line: exit codes 0/1/2, help for every command, the summary."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import NOW, REPO
+
+from sitegen.cli import make_parser
+
+BROKEN = {"content/da/2021/mission-possible.md": "---\ntitle: A\ndate: 2021-11-01\n"
+                                                 "authors: [kurt-benetsen]\n---\nTekst.\n"}
+WARNING = {"content/da/2021/mission-possible.md": "---\ntitle: A\ndate: 2021-11-01\n"
+                                                  "autors: [kurt-bennetsen]\n---\nTekst.\n"}
+
+
+def commands() -> list[str]:
+    """Every subcommand the parser knows, so that a new one is tested too."""
+    for action in make_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return sorted(action.choices)
+    return []
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def python_m_sitegen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "sitegen", *args], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=60)
+
+
+# build
+
+
+def test_build_succeeds_and_prints_a_summary(make_site, run_cli):
+    site = make_site({"content/media/la.jpg": b"\xff\xd8"})
+    code, out, err = run_cli("build", "--site", site, "--now", NOW)
+    assert code == 0, err
+    assert err == ""
+    for label in ("Articles", "Pages", "People", "Clusters", "Files copied", "Warnings",
+                  "Built in"):
+        assert label in out
+    header = out.splitlines()[0]
+    assert "DA" in header and "NO" in header
+    assert (site / "build" / "index.html").is_file()  # --out defaults to the site's build/
+
+
+def summary_rows(out: str) -> dict[str, list[str]]:
+    """'People              1' -> {'People': ['1']}; 'Articles  1 |  1' -> two values."""
+    rows = {}
+    for line in out.splitlines():
+        label, values = line[:20].strip(), line[20:].replace("|", " ").split()
+        if label and values:
+            rows[label] = values
+    return rows
+
+
+def test_the_summary_counts_what_was_built(make_site, run_cli):
+    site = make_site({"content/media/la.jpg": b"\xff\xd8", "static/CNAME": "example.org"})
+    code, out, _ = run_cli("build", "--site", site, "--now", NOW)
+    assert code == 0
+    rows = summary_rows(out)
+    assert rows["Articles"] == ["1", "1"]
+    assert rows["People"] == ["1"]
+    assert rows["Clusters"] == ["1"]
+    assert int(rows["Files copied"][0]) >= 2  # the image and CNAME, and the theme's files
+    assert rows["Warnings"] == ["0"]
+    assert int(rows["Pages"][0]) > 10
+
+
+def test_build_with_errors_exits_1_and_names_file_and_line(make_site, run_cli):
+    code, out, err = run_cli("build", "--site", make_site(BROKEN), "--now", NOW)
+    assert code == 1
+    assert ("content/da/2021/mission-possible.md:4: unknown person 'kurt-benetsen' "
+            "(did you mean 'kurt-bennetsen'?)") in err
+    assert "Traceback" not in out + err
+
+
+def test_warnings_are_printed_but_the_build_succeeds(make_site, run_cli):
+    code, out, err = run_cli("build", "--site", make_site(WARNING), "--now", NOW)
+    assert code == 0
+    assert ("content/da/2021/mission-possible.md:4: warning: unknown front-matter key "
+            "'autors' (did you mean 'authors'?)") in err
+
+
+def test_quiet_prints_only_problems(make_site, run_cli):
+    code, out, err = run_cli("build", "--site", make_site(), "--now", NOW, "--quiet")
+    assert (code, out, err) == (0, "", "")
+
+
+def test_drafts_and_future_are_built_on_request(make_site, run_cli):
+    site = make_site({"content/da/2030/senere.md": "---\ntitle: S\ndate: 2030-01-01\n---\n",
+                      "content/da/2022/kladde.md": "---\ntitle: K\ndate: 2022-01-01\n"
+                                                   "draft: true\n---\n"})
+    run_cli("build", "--site", site, "--now", NOW)
+    assert not (site / "build/da/nyheder/senere").exists()
+    assert not (site / "build/da/nyheder/kladde").exists()
+    code, _, _ = run_cli("build", "--site", site, "--now", NOW, "--drafts", "--future")
+    assert code == 0
+    assert (site / "build/da/nyheder/senere/index.html").is_file()
+    assert (site / "build/da/nyheder/kladde/index.html").is_file()
+
+
+def test_now_can_come_from_the_environment(make_site, run_cli, monkeypatch):
+    site = make_site({"content/da/2030/senere.md": "---\ntitle: S\ndate: 2030-01-01\n---\n"})
+    monkeypatch.setenv("SITEGEN_NOW", "2031-01-01T00:00:00Z")
+    code, _, _ = run_cli("build", "--site", site)
+    assert code == 0
+    assert (site / "build/da/nyheder/senere/index.html").is_file()
+
+
+def test_the_site_defaults_to_the_current_folder(make_site, run_cli, monkeypatch):
+    site = make_site()
+    monkeypatch.chdir(site)
+    code, _, err = run_cli("check", "--now", NOW)
+    assert code == 0, err
+
+
+# check
+
+
+def test_check_writes_nothing(make_site, run_cli):
+    site = make_site()
+    before = files_of(site)
+    code, out, _ = run_cli("check", "--site", site, "--now", NOW)
+    assert code == 0
+    assert "0 error(s), 0 warning(s)" in out
+    assert files_of(site) == before
+    assert sorted(p.name for p in site.iterdir()) == ["content", "site.toml"]
+
+
+def test_check_with_errors_exits_1(make_site, check_site):
+    code, output = check_site(make_site(BROKEN))
+    assert code == 1
+    assert "content/da/2021/mission-possible.md:4: unknown person 'kurt-benetsen'" in output
+    assert "1 error(s), 0 warning(s)" in output
+
+
+def test_check_reports_errors_of_every_step_it_reaches(make_site, check_site):
+    site = make_site({**BROKEN, "content/no/2021/mission.md": "---\ntitle: [x]\n---\n",
+                      "content/da/2022/tom.md": ""})
+    code, output = check_site(site)
+    assert code == 1
+    assert "content/da/2022/tom.md: the file is empty" in output
+    assert "content/no/2021/mission.md:2: 'title' must be a text" in output
+    assert "content/da/2021/mission-possible.md:4: unknown person" in output
+
+
+def test_check_strict_fails_on_warnings(make_site, check_site):
+    site = make_site(WARNING)
+    assert check_site(site)[0] == 0
+    assert check_site(site, "--strict")[0] == 1
+
+
+def test_check_as_json(make_site, run_cli):
+    code, out, _ = run_cli("check", "--site", make_site(BROKEN), "--now", NOW,
+                           "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert (report["errors"], report["warnings"]) == (1, 0)
+    problem = report["problems"][0]
+    assert (problem["path"], problem["line"], problem["severity"]) == (
+        "content/da/2021/mission-possible.md", 4, "error")
+
+
+def test_a_folder_without_site_toml_is_an_error(tmp_path, check_site):
+    code, output = check_site(tmp_path)
+    assert code == 1
+    assert "site.toml: site.toml not found" in output
+
+
+# usage errors and help
+
+
+@pytest.mark.parametrize("args", [
+    [], ["publish"], ["build", "--bogus"], ["check", "--format", "xml"],
+    ["build", "--now", "next tuesday"], ["check", "extra"],
+])
+def test_a_wrong_command_line_exits_2(run_cli, args):
+    code, out, err = run_cli(*args)
+    assert code == 2
+    assert "usage:" in err
+    assert "Traceback" not in out + err
+
+
+def test_there_are_build_and_check_commands():
+    assert {"build", "check"} <= set(commands())
+
+
+@pytest.mark.parametrize("args", [["--help"], *[[name, "--help"] for name in commands()]])
+def test_help_for_every_command(run_cli, args):
+    code, out, _ = run_cli(*args)
+    assert code == 0
+    assert out.startswith("usage: sitegen")
+    if len(args) == 2:
+        assert "--site" in out or args[0] not in ("build", "check")
+
+
+def test_build_help_lists_its_options(run_cli):
+    _, out, _ = run_cli("build", "--help")
+    for option in ("--site", "--out", "--drafts", "--future"):
+        assert option in out
+
+
+def test_version(run_cli):
+    code, out, _ = run_cli("--version")
+    assert code == 0 and out.startswith("sitegen ")
+
+
+# the real entry points
+
+
+def test_python_m_sitegen(make_site):
+    site = make_site(BROKEN)
+    assert python_m_sitegen("--help").returncode == 0
+    result = python_m_sitegen("check", "--site", str(site), "--now", NOW)
+    assert result.returncode == 1
+    assert "content/da/2021/mission-possible.md:4: unknown person" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert python_m_sitegen("build", "--nonsense").returncode == 2
+
+
+def test_the_sitegen_script():
+    script = Path(sys.executable).parent / "sitegen"
+    if not script.exists():
+        pytest.skip("sitegen is not installed as a script in this environment")
+    result = subprocess.run([str(script), "check", "--help"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0
+    assert "usage: sitegen check" in result.stdout
