@@ -2,7 +2,8 @@
 
 Every published HTML page is listed once, with its lastmod and, where it exists in
 other languages, every language's version (itself included) plus x-default, as
-Google asks. Nothing depends on the clock except the news sitemap's two-day window.
+Google asks: the very links the page's own head gives (structured.hreflang_links).
+Nothing depends on the clock except the news sitemap's two-day window.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from sitegen.model import Article, Site
 from sitegen.plan.formats import HTML
 from sitegen.plan.pages import Page
 from sitegen.render import queries
-from sitegen.render.context import alternates
 from sitegen.render.feeds import escape, published
+from sitegen.render.structured import hreflang_links
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google reads at most 1,000 <url> elements of a news sitemap
@@ -58,33 +59,6 @@ def lastmod(site: Site, page: Page) -> str | None:
         return None
     # The key breaks ties between one instant written in two zones: same bytes every build.
     return max(shown, key=lambda a: (a.modified, a.key)).modified.isoformat()
-
-
-def hreflang_links(site: Site, page: Page) -> list[tuple[str, str]]:
-    """(hreflang, absolute URL) for every language version of a page, x-default last.
-
-    Empty when the page has no translation. x-default is the default language's
-    version, as base.html's head says too.
-    """
-    if page.lang is None:
-        return []
-    exact = [alt for alt in alternates(site, page) if alt.exact]
-    if page.kind == "article":
-        translations = [site.articles[key] for key in site.articles[page.subject]
-                        .translations.values()]
-        shown = {a.url for a in published(translations)}
-        exact = [alt for alt in exact if alt.url in shown]
-    if not exact:
-        return []
-    base = site.config.base_url
-    own = site.config.language(page.lang)
-    versions = sorted([(own.code, own.html_lang, page.url)]
-                      + [(a.language.code, a.language.html_lang, a.url) for a in exact])
-    links = [(hreflang, urls.absolute(base, url)) for _, hreflang, url in versions]
-    default = [url for code, _, url in versions if code == site.config.default_language]
-    if default:
-        links.append(("x-default", urls.absolute(base, default[0])))
-    return links
 
 
 def render_sitemap(site: Site, pages: Sequence[Page]) -> bytes:

@@ -28,6 +28,8 @@ class PageMeta:
     image_alt: str | None = None
     published: str | None = None
     modified: str | None = None
+    # (hreflang, absolute URL) of every language version, x-default last; () if untranslated
+    hreflang: tuple[tuple[str, str], ...] = ()
 
     @property
     def twitter_card(self) -> str:
@@ -105,6 +107,43 @@ def structured_data(site: Site, page: Page) -> str | None:
     return None
 
 
+def hreflang_links(site: Site, page: Page) -> tuple[tuple[str, str], ...]:
+    """(hreflang, absolute URL) for each language version of a page, itself included.
+
+    Empty when the page exists in one language only. x-default is the language choice
+    at "/" for the front pages (what x-default is meant for), and the default
+    language's version for every other page. The page's head and sitemap.xml both
+    print this, so the two always agree, as search engines require.
+    """
+    from sitegen.render.context import alternates  # context imports this module
+
+    base = site.config.base_url
+    if page.kind == "root":
+        return (*((lang.html_lang, urls.absolute(base, urls.home(lang.code)))
+                  for lang in site.config.languages), ("x-default", urls.absolute(base, "/")))
+    if page.lang is None or page.kind == "404":
+        return ()
+    exact = {alt.language.code: alt.url for alt in alternates(site, page) if alt.exact}
+    if page.kind == "article":  # a draft or embargoed translation shown in a preview
+        shown = {site.articles[key].url for key in site.articles[page.subject]
+                 .translations.values() if _shown(site.articles[key])}
+        exact = {code: url for code, url in exact.items() if url in shown}
+    if not exact:
+        return ()
+    versions = {**exact, page.lang: page.url}
+    links = [(lang.html_lang, urls.absolute(base, versions[lang.code]))
+             for lang in site.config.languages if lang.code in versions]
+    if page.kind == "home":
+        links.append(("x-default", urls.absolute(base, "/")))
+    elif site.config.default_language in versions:
+        links.append(("x-default", urls.absolute(base, versions[site.config.default_language])))
+    return tuple(links)
+
+
+def _shown(article: Article) -> bool:
+    return not article.draft and not article.embargoed
+
+
 def page_meta(site: Site, page: Page, title: str) -> PageMeta | None:
     if page.lang is None:
         return None
@@ -117,7 +156,7 @@ def page_meta(site: Site, page: Page, title: str) -> PageMeta | None:
         return PageMeta(article.title, article.summary, url, "article", language.locale,
                         language.title, urls.absolute(base, image.src) if image else None,
                         image.alt if image else None, article.date.isoformat(),
-                        article.modified.isoformat())
+                        article.modified.isoformat(), hreflang_links(site, page))
     description = language.description
     image = image_alt = None
     if page.kind == "person":
@@ -128,4 +167,5 @@ def page_meta(site: Site, page: Page, title: str) -> PageMeta | None:
     elif page.kind == "cluster":
         description = site.clusters[page.subject].description_in(page.lang) or description
     return PageMeta(title, description or language.description, url, "website",
-                    language.locale, language.title, image, image_alt)
+                    language.locale, language.title, image, image_alt,
+                    hreflang=hreflang_links(site, page))
