@@ -16,7 +16,9 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.errors import BuildFailed, Problem, sort_problems
-from sitegen.pipeline import build, check
+from sitegen.engine import build
+from sitegen.parallel import default_jobs
+from sitegen.pipeline import check
 from sitegen.report import BuildReport
 from sitegen.resolve import BuildOptions
 from sitegen.write import OutputRefused, check_output_dir
@@ -70,6 +72,10 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", type=Path, metavar="DIR",
                            help="output folder (default: DIR/build)")
     _visibility_args(build_cmd)
+    build_cmd.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                           help="processes to render with (default: all cores)")
+    build_cmd.add_argument("--clean", action="store_true",
+                           help="ignore the cache in .sitegen-cache/ and rebuild everything")
     build_cmd.add_argument("-q", "--quiet", action="store_true", help="print only problems")
 
     check_cmd = commands.add_parser("check", help="check the content, write nothing",
@@ -96,7 +102,8 @@ def run_build(args: argparse.Namespace) -> int:
     out = args.out or site / "build"
     try:
         check_output_dir(out, site)
-        result = build(site, out, _options(args))
+        result = build(site, out, _options(args), jobs=args.jobs or default_jobs(),
+                       clean=args.clean)
     except OutputRefused as exc:
         print(f"sitegen: {exc}", file=sys.stderr)
         return EXIT_USAGE

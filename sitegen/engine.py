@@ -12,7 +12,6 @@ path instead: render everything into a folder beside the output, then swap.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import tempfile
 import time
@@ -33,7 +32,7 @@ from sitegen.render.sitemap import NEWS_WINDOW
 from sitegen.render.theme import DEFAULT_THEME
 from sitegen.report import BuildReport
 from sitegen.resolve import BuildOptions
-from sitegen.write import MARKER, build_lock, staged_output
+from sitegen.write import MARKER, build_lock, marker_text, staged_output
 
 
 def _stamps(site_root: Path) -> list[str]:
@@ -193,12 +192,13 @@ class Builder:
         for rel, source in to_copy.items():
             info = source.stat()
             digests[rel] = f"copy:{source}:{info.st_mtime_ns}:{info.st_size}"
+        # Derived from the content, so that equal builds leave equal bytes, marker included.
+        output_id = digest(f"{rel}:{value}" for rel, value in sorted(digests.items()))
         if state is None:
-            sizes, copied = self._full(prepared, on_page)
-            output_id = self._read_output_id()
+            sizes, copied = self._full(prepared, output_id, on_page)
         else:
             sizes, copied = self._incremental(prepared, state, digests, to_copy, on_page)
-            output_id = state.output_id
+            _write_if_changed(self.out, MARKER, marker_text(output_id).encode())
         report = make_report(prepared, started, str(self.out), copied)
         new_state = BuildState(
             inputs=inputs, valid_until=_next_change(prepared, caches.files.values(),
@@ -212,12 +212,9 @@ class Builder:
             save_state(self._state_file, new_state)
         return report
 
-    def _read_output_id(self) -> str:
-        return (self.out / MARKER).read_text().strip().splitlines()[-1]
-
-    def _full(self, prepared: Prepared, on_page: OnPage | None) -> tuple[dict[str, int], int]:
+    def _full(self, prepared: Prepared, output_id: str,
+              on_page: OnPage | None) -> tuple[dict[str, int], int]:
         self.last_mode = "full"
-        output_id = secrets.token_hex(8)
         with staged_output(self.out, output_id, locked=True) as stage:
             sizes = publish(prepared, self.site_root, stage, on_page, self.jobs)
         for rel, source in copies(prepared, self.site_root).items():

@@ -18,6 +18,11 @@ from pathlib import Path
 MARKER = ".sitegen-output"
 
 
+def marker_text(output_id: str) -> str:
+    """The marker that says a folder is sitegen's; its last line identifies the build."""
+    return f"This folder is made by sitegen and replaced whole on every build.\n{output_id}\n"
+
+
 class OutputRefused(Exception):
     """The output folder is not ours to replace (it holds other files, or the site)."""
 
@@ -81,8 +86,7 @@ def staged_output(out: Path, output_id: str = "", locked: bool = False) -> Itera
         try:
             stage = Stage(tmp)
             yield stage
-            (tmp / MARKER).write_text("This folder is made by sitegen and replaced whole "
-                                      f"on every build.\n{output_id}\n")
+            (tmp / MARKER).write_text(marker_text(output_id))
             os.chmod(tmp, 0o755)
             _swap(tmp, out)
         except BaseException:
