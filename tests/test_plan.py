@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE_NO, FIXED_NOW
+from conftest import ARTICLE_NO, FIXED_NOW, LANGUAGE_KINDS, NEUTRAL_KINDS
 
 from sitegen import urls
 from sitegen.config import load_config
@@ -15,10 +15,6 @@ from sitegen.errors import Problem
 from sitegen.load.content import load_content
 from sitegen.plan import Page, plan_pages
 from sitegen.resolve import BuildOptions, resolve_site
-
-LANGUAGE_KINDS = {"home", "news", "article", "people", "person", "person_feed", "vcard",
-                  "clusters", "cluster", "cluster_feed", "tag", "language_feed", "feeds", "404"}
-NEUTRAL_KINDS = {"root", "not_found", "sitemap", "news_sitemap", "robots"}
 
 
 def plan(site_root: Path) -> tuple[tuple[Page, ...], list[Problem]]:
