@@ -240,3 +240,11 @@ def test_a_required_empty_date_is_an_error():
     read = FieldReader(PATH)
     assert read.moment(entry("date: ''"), CPH, required=True) is None
     assert messages(read) == [(2, "'date' is empty")]
+
+
+@pytest.mark.parametrize("value", ["0221-11-01", "0001-01-01 00:00 +01:00",
+                                   "9999-12-31 23:59 -01:00", "1899-12-31"])
+def test_a_date_with_an_implausible_year_is_an_error(value):
+    read = FieldReader(PATH)
+    assert read.moment(entry(f"title: A\ndate: {value}", "date"), CPH) is None
+    assert messages(read) == [(3, f"'date: {value}' has a year outside 1900-2999")]

@@ -63,6 +63,8 @@ ERRORS = [
      f"{X}:3: 'date: 1. november 2021' is not a valid date"),
     ("impossible date", {X: md("title: X", "date: 2022-02-30")},
      f"{X}:3: 'date: 2022-02-30' is not a valid date"),
+    ("implausible year", {X: md("title: X", "date: 0221-11-01")},
+     f"{X}:3: 'date: 0221-11-01' has a year outside 1900-2999"),
     ("bad updated date", {X: md(*OK, "updated: i går")},
      f"{X}:4: 'updated: i går' is not a valid date"),
     ("draft not a flag", {X: md(*OK, "draft: måske")}, f"{X}:4: 'draft' must be true or false"),

@@ -19,6 +19,9 @@ from sitegen.load.frontmatter import Entry
 from sitegen.slugs import is_slug
 
 NULL_TAG = "tag:yaml.org,2002:null"
+# Plausible years for news: anything else is a typing error (0221 for 2021), and the
+# extremes (0001, 9999) cannot even be moved to another time zone without overflowing.
+YEARS = (1900, 2999)
 DATE_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})"
     r"(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?"
@@ -152,6 +155,10 @@ class FieldReader:
         if parsed is None:
             self.fail(entry, f"'{entry.key}: {value}' is not a valid date",
                       "write it as 2021-11-01 or 2021-11-01 09:00 (optionally +01:00 or Z)")
+        elif not YEARS[0] <= parsed.year <= YEARS[1]:
+            self.fail(entry, f"'{entry.key}: {value}' has a year outside {YEARS[0]}-{YEARS[1]}",
+                      "check the year for a typing error")
+            return None
         return parsed
 
 
