@@ -8,6 +8,7 @@ two days before the build's "now"; neither ever a draft or an embargoed article.
 from __future__ import annotations
 
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -256,19 +257,34 @@ def test_robots_names_the_sitemaps(site: Path, run_cli) -> None:
 # --- the sample site ---------------------------------------------------------------------------
 
 
+def copy_sample(dest: Path) -> Path:
+    """The repository's sample site, copied so that the build's cache stays out of it."""
+    dest.mkdir(parents=True)
+    shutil.copy2(REPO / "site.toml", dest / "site.toml")
+    for folder in ("content", "static", "themes"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, dest / folder)
+    return dest
+
+
 @pytest.fixture(scope="module")
-def sample_site() -> Site:
-    return prepare(REPO, BuildOptions(now=FIXED_NOW)).site
+def sample_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_sample(tmp_path_factory.mktemp("sample") / "site")
 
 
-def build_sample(tmp: Path, now: str) -> Path:
+@pytest.fixture(scope="module")
+def sample_site(sample_root: Path) -> Site:
+    return prepare(sample_root, BuildOptions(now=FIXED_NOW)).site
+
+
+def build_sample(root: Path, tmp: Path, now: str) -> Path:
     out = tmp / "build"
-    assert main(["build", "--site", str(REPO), "--out", str(out), "--now", now, "-q"]) == 0
+    assert main(["build", "--site", str(root), "--out", str(out), "--now", now, "-q"]) == 0
     return out
 
 
-def test_sample_sitemap(tmp_path: Path, sample_site: Site) -> None:
-    out = build_sample(tmp_path, NOW)
+def test_sample_sitemap(tmp_path: Path, sample_root: Path, sample_site: Site) -> None:
+    out = build_sample(sample_root, tmp_path, NOW)
     entries = {e.loc: e for e in check_sitemap(out)}
     for article in sample_site.articles.values():
         entry = entries[BASE + article.url.lstrip("/")]
@@ -276,13 +292,13 @@ def test_sample_sitemap(tmp_path: Path, sample_site: Site) -> None:
     check_robots(out)
 
 
-def test_sample_news_sitemap(tmp_path: Path, sample_site: Site) -> None:
+def test_sample_news_sitemap(tmp_path: Path, sample_root: Path, sample_site: Site) -> None:
     newest = max(sample_site.articles.values(), key=lambda a: a.date)
     now = newest.date + timedelta(hours=1)
-    out = build_sample(tmp_path, now.isoformat())
+    out = build_sample(sample_root, tmp_path, now.isoformat())
     news = read_news(out / "news-sitemap.xml")
     assert news[0]["loc"] == BASE + newest.url.lstrip("/")
-    everything = prepare(REPO, BuildOptions(now=now, drafts=True, future=True)).site
+    everything = prepare(sample_root, BuildOptions(now=now, drafts=True, future=True)).site
     for item in news:
         (article,) = [a for a in everything.articles.values()
                       if BASE + a.url.lstrip("/") == item["loc"]]
