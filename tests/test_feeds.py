@@ -114,7 +114,7 @@ class _Links(HTMLParser):
         self.urls: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.urls += [v or "" for k, v in attrs if k in ("href", "src", "poster")]
+        self.urls += [v or "" for k, v in attrs if k in ("href", "src", "srcset", "poster")]
 
 
 def urls_in(markup: str) -> list[str]:
@@ -228,6 +228,28 @@ def test_content_encoded_is_full_html_with_absolute_urls(tricky_out: Path) -> No
     assert "&lt;img src='a.png'&gt; href=&quot;/x&quot;" in content
     entry = parse(tricky_out / "da/rss.xml").entries[1]
     assert '<h2 id="program">Program</h2>' in entry.content[0].value
+
+
+def test_hand_written_html_gets_absolute_urls_too(make_site, build_site) -> None:
+    from conftest import SITE_TOML
+
+    out = build_site(make_site({
+        "site.toml": SITE_TOML.replace("feed_items = 20", "feed_items = 20\nunsafe_html = true"),
+        "content/media/2021/lead.jpg": LEAD_IMAGE,
+        "content/da/2021/raw.md": (
+            "---\ntitle: Rå HTML\ndate: 2021-12-01 09:00\n---\n"
+            "<p><img alt='a \"b\" src=/nej' SRC='/media/2021/lead.jpg' "
+            "srcset=\"/media/2021/lead.jpg 1x, ../lead.jpg 2x\"></p>\n\n"
+            "<video poster=/media/2021/lead.jpg><a href=\"?side=2#top\">x</a></video>\n"),
+    }))
+    content = items(out / "da/rss.xml")[0].findtext("content:encoded", namespaces=NS) or ""
+    assert urls_in(content) == [
+        BASE + "media/2021/lead.jpg",
+        f"{BASE}media/2021/lead.jpg 1x, {BASE}da/nyheder/lead.jpg 2x",
+        BASE + "media/2021/lead.jpg",
+        BASE + "da/nyheder/raw/?side=2#top",
+    ]
+    assert "src=/nej" in html.unescape(content)  # inside alt: text, not an attribute
 
 
 def test_drafts_and_embargoed_articles_never_appear(tricky_out: Path) -> None:

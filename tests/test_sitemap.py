@@ -178,6 +178,19 @@ def test_translations_carry_hreflang_and_x_default(site: Path, run_cli) -> None:
     assert entries[BASE + "da/nyheder/sol/"].alternates == {}  # not translated
 
 
+def test_later_list_pages_claim_no_translation(make_site, run_cli) -> None:
+    """Page 2 of the Danish list is not "the Danish version" of the Norwegian page 1."""
+    many = {f"content/da/2022/n{n:02}.md":
+            f"---\ntitle: Nyhed {n}\ndate: 2022-03-{n:02} 12:00\n---\nTekst.\n"
+            for n in range(1, 13)}
+    out = build(run_cli, make_site(many), NOW)
+    entries = {e.loc: e for e in check_sitemap(out)}
+    assert entries[BASE + "da/nyheder/side/2/"].alternates == {}
+    assert entries[BASE + "da/nyheder/"].alternates == {
+        "da": BASE + "da/nyheder/", "nb": BASE + "no/nyheter/", "x-default": BASE + "da/nyheder/"}
+    assert entries[BASE + "da/"].alternates["x-default"] == BASE  # the language choice
+
+
 @pytest.mark.parametrize("flags", [(), ("--drafts", "--future")])
 def test_no_draft_or_embargo_in_any_sitemap(site: Path, run_cli, flags) -> None:
     out = build(run_cli, site, NOW, *flags)

@@ -37,7 +37,7 @@ _VALUE = r"""(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
 START_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*""" + _VALUE
                        + r")?)*\s*/?>")
 ATTRIBUTE = re.compile(r"""(\s+[^\s"'>/=]+)(?:\s*=\s*""" + _VALUE + ")?")
-URL_ATTRIBUTES = frozenset({"href", "src", "poster"})
+URL_ATTRIBUTES = frozenset({"href", "src", "poster", "srcset"})
 
 
 def escape(text: str) -> str:
@@ -66,10 +66,15 @@ def absolutize(html: str, page_url: str) -> str:
 
     def attribute(match: re.Match[str]) -> str:
         values = [v for v in match.group(2, 3, 4) if v is not None]
-        if not values or match.group(1).strip().lower() not in URL_ATTRIBUTES:
+        name = match.group(1).strip().lower()
+        if not values or name not in URL_ATTRIBUTES:
             return match.group(0)
-        url = urljoin(page_url, values[0]).replace('"', "&quot;")
-        return f'{match.group(1)}="{url}"'
+        if name == "srcset":  # "a.jpg 1x, b.jpg 2x": each candidate's URL
+            url = ", ".join(" ".join([urljoin(page_url, c.split()[0]), *c.split()[1:]])
+                            for c in values[0].split(",") if c.strip())
+        else:
+            url = urljoin(page_url, values[0])
+        return f'{match.group(1)}="{url.replace(chr(34), "&quot;")}"'
 
     return START_TAG.sub(lambda tag: ATTRIBUTE.sub(attribute, tag.group(0)), html)
 

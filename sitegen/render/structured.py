@@ -121,8 +121,8 @@ def hreflang_links(site: Site, page: Page) -> tuple[tuple[str, str], ...]:
     if page.kind == "root":
         return (*((lang.html_lang, urls.absolute(base, urls.home(lang.code)))
                   for lang in site.config.languages), ("x-default", urls.absolute(base, "/")))
-    if page.lang is None or page.kind == "404":
-        return ()
+    if page.lang is None or page.kind == "404" or page.number > 1:
+        return ()  # page 2 of a list is no translation of page 2 in another language
     exact = {alt.language.code: alt.url for alt in alternates(site, page) if alt.exact}
     if page.kind == "article":  # a draft or embargoed translation shown in a preview
         shown = {site.articles[key].url for key in site.articles[page.subject]
