@@ -252,6 +252,24 @@ def test_hand_written_html_gets_absolute_urls_too(make_site, build_site) -> None
     assert "src=/nej" in html.unescape(content)  # inside alt: text, not an attribute
 
 
+def test_media_names_with_spaces_and_letters_become_valid_uris(make_site, build_site) -> None:
+    out = build_site(make_site({
+        "content/media/2021/Grøn foto.jpg": LEAD_IMAGE,
+        "content/da/2021/foto.md": (
+            "---\ntitle: Foto\ndate: 2021-12-01 09:00\nimage: media/2021/Grøn foto.jpg\n"
+            "image_alt: Grønt\n---\n![Igen](</media/2021/Grøn foto.jpg>)\n"),
+    }))
+    encoded = BASE + "media/2021/Gr%C3%B8n%20foto.jpg"
+    entry = parse(out / "da/rss.xml").entries[0]
+    (enclosure,) = entry.enclosures
+    assert enclosure.href == encoded
+    assert int(enclosure.length) == (out / "media/2021/Grøn foto.jpg").stat().st_size
+    content = items(out / "da/rss.xml")[0].findtext("content:encoded", namespaces=NS) or ""
+    assert urls_in(content) == [encoded, encoded]
+    page = (out / "da/nyheder/foto/index.html").read_text(encoding="utf-8")
+    assert f'<meta property="og:image" content="{encoded}">' in page
+
+
 def test_drafts_and_embargoed_articles_never_appear(tricky_out: Path) -> None:
     for path in sorted(tricky_out.rglob("*.xml")):
         text = path.read_text(encoding="utf-8")

@@ -21,6 +21,7 @@ from sitegen import __version__, urls
 from sitegen.model import Article, Site
 from sitegen.plan.pages import Page
 from sitegen.render import queries
+from sitegen.render.structured import full_url, uri
 
 NAMESPACES = (
     'xmlns:atom="http://www.w3.org/2005/Atom" '
@@ -70,10 +71,10 @@ def absolutize(html: str, page_url: str) -> str:
         if not values or name not in URL_ATTRIBUTES:
             return match.group(0)
         if name == "srcset":  # "a.jpg 1x, b.jpg 2x": each candidate's URL
-            url = ", ".join(" ".join([urljoin(page_url, c.split()[0]), *c.split()[1:]])
+            url = ", ".join(" ".join([uri(urljoin(page_url, c.split()[0])), *c.split()[1:]])
                             for c in values[0].split(",") if c.strip())
         else:
-            url = urljoin(page_url, values[0])
+            url = uri(urljoin(page_url, values[0]))
         return f'{match.group(1)}="{url.replace(chr(34), "&quot;")}"'
 
     return START_TAG.sub(lambda tag: ATTRIBUTE.sub(attribute, tag.group(0)), html)
@@ -92,7 +93,7 @@ def published(articles: Iterable[Article]) -> tuple[Article, ...]:
 def _item(site: Site, article: Article) -> str:
     base = site.config.base_url
     tz = site.config.language(article.lang).tz
-    link = urls.absolute(base, article.url)
+    link = full_url(base, article.url)
     lines = [
         "    <item>",
         f"      <title>{escape(article.title)}</title>",
@@ -108,7 +109,7 @@ def _item(site: Site, article: Article) -> str:
     lines.append(f"      <description>{html_text(article.summary)}</description>")
     body = absolutize(article.body_html, link)
     if article.image:
-        image_url = urls.absolute(base, article.image.src)
+        image_url = full_url(base, article.image.src)
         body = (f"<p><img src={quoteattr(image_url)} alt={quoteattr(article.image.alt)}></p>\n"
                 + body)
         lines.append(f"      <enclosure url={quoteattr(image_url)} "
@@ -130,10 +131,10 @@ def render_feed(site: Site, page: Page, title: str, description: str, html_url: 
         f'<rss version="2.0" {NAMESPACES}>',
         "  <channel>",
         f"    <title>{escape(title)}</title>",
-        f"    <link>{escape(urls.absolute(base, html_url))}</link>",
+        f"    <link>{escape(full_url(base, html_url))}</link>",
         f"    <description>{html_text(description or title)}</description>",
         f"    <language>{language.html_lang}</language>",
-        f'    <atom:link href={quoteattr(urls.absolute(base, page.url))} rel="self" '
+        f'    <atom:link href={quoteattr(full_url(base, page.url))} rel="self" '
         'type="application/rss+xml"/>',
         f"    <generator>sitegen {__version__}</generator>",
         "    <docs>https://www.rssboard.org/rss-specification</docs>",

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from sitegen import urls
 from sitegen.model import Article, Site
 from sitegen.plan.formats import HTML
 from sitegen.plan.pages import Page
 from sitegen.render import queries
 from sitegen.render.feeds import escape, published
-from sitegen.render.structured import hreflang_links
+from sitegen.render.structured import full_url, hreflang_links
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google reads at most 1,000 <url> elements of a news sitemap
@@ -68,7 +67,7 @@ def render_sitemap(site: Site, pages: Sequence[Page]) -> bytes:
         if not listed(site, page):
             continue
         out.append("  <url>")
-        out.append(f"    <loc>{escape(urls.absolute(site.config.base_url, page.url))}</loc>")
+        out.append(f"    <loc>{escape(full_url(site.config.base_url, page.url))}</loc>")
         modified = lastmod(site, page)
         if modified:
             out.append(f"    <lastmod>{modified}</lastmod>")
@@ -96,7 +95,7 @@ def render_news_sitemap(site: Site) -> bytes:
         language = site.config.language(article.lang)
         out += [
             "  <url>",
-            f"    <loc>{escape(urls.absolute(base, article.url))}</loc>",
+            f"    <loc>{escape(full_url(base, article.url))}</loc>",
             "    <news:news>",
             "      <news:publication>",
             f"        <news:name>{escape(language.title)}</news:name>",
@@ -114,5 +113,5 @@ def render_news_sitemap(site: Site) -> bytes:
 def render_robots(site: Site) -> bytes:
     base = site.config.base_url
     return ("User-agent: *\nAllow: /\n\n"
-            f"Sitemap: {urls.absolute(base, '/sitemap.xml')}\n"
-            f"Sitemap: {urls.absolute(base, '/news-sitemap.xml')}\n").encode()
+            f"Sitemap: {full_url(base, '/sitemap.xml')}\n"
+            f"Sitemap: {full_url(base, '/news-sitemap.xml')}\n").encode()

@@ -8,10 +8,25 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from sitegen import urls
 from sitegen.model import Article, Person, Site
 from sitegen.plan.pages import Page
+
+# What may stay as it is in a URI (RFC 3986), '%' included so that encoding twice is harmless.
+URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def uri(url: str) -> str:
+    """A URL as a valid URI: spaces and letters such as 'ø' in media file names
+    percent-encoded as UTF-8 ('Grøn foto.jpg' -> 'Gr%C3%B8n%20foto.jpg')."""
+    return quote(url, safe=URI_SAFE)
+
+
+def full_url(base_url: str, url: str) -> str:
+    """The full, percent-encoded address that feeds, cards and metadata give."""
+    return uri(urls.absolute(base_url, url))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +75,7 @@ def person_json(site: Site, person: Person, lang: str) -> dict[str, Any]:
     base = site.config.base_url
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "Person", "name": person.name,
-        "url": urls.absolute(base, urls.person(lang, person.id)),
+        "url": full_url(base, urls.person(lang, person.id)),
     }
     if person.role_in(lang):
         data["jobTitle"] = person.role_in(lang)
@@ -71,14 +86,14 @@ def person_json(site: Site, person: Person, lang: str) -> dict[str, Any]:
     if person.phone:
         data["telephone"] = person.phone
     if person.photo:
-        data["image"] = urls.absolute(base, person.photo.src)
+        data["image"] = full_url(base, person.photo.src)
     return data
 
 
 def article_json(site: Site, article: Article) -> dict[str, Any]:
     base = site.config.base_url
     language = site.config.language(article.lang)
-    url = urls.absolute(base, article.url)
+    url = full_url(base, article.url)
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "NewsArticle",
         "headline": article.title, "description": article.summary,
@@ -87,12 +102,12 @@ def article_json(site: Site, article: Article) -> dict[str, Any]:
         "inLanguage": language.html_lang,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url}, "url": url,
         "author": [{"@type": "Person", "name": site.people[i].name,
-                    "url": urls.absolute(base, urls.person(article.lang, i))}
+                    "url": full_url(base, urls.person(article.lang, i))}
                    for i in article.authors] or [_publisher(site)],
         "publisher": _publisher(site),
     }
     if article.image:
-        data["image"] = [urls.absolute(base, article.image.src)]
+        data["image"] = [full_url(base, article.image.src)]
     if article.clusters:
         data["about"] = [{"@type": "Organization", "name": site.clusters[i].name}
                          for i in article.clusters]
@@ -119,8 +134,8 @@ def hreflang_links(site: Site, page: Page) -> tuple[tuple[str, str], ...]:
 
     base = site.config.base_url
     if page.kind == "root":
-        return (*((lang.html_lang, urls.absolute(base, urls.home(lang.code)))
-                  for lang in site.config.languages), ("x-default", urls.absolute(base, "/")))
+        return (*((lang.html_lang, full_url(base, urls.home(lang.code)))
+                  for lang in site.config.languages), ("x-default", full_url(base, "/")))
     if page.lang is None or page.kind == "404" or page.number > 1:
         return ()  # page 2 of a list is no translation of page 2 in another language
     exact = {alt.language.code: alt.url for alt in alternates(site, page) if alt.exact}
@@ -131,12 +146,12 @@ def hreflang_links(site: Site, page: Page) -> tuple[tuple[str, str], ...]:
     if not exact:
         return ()
     versions = {**exact, page.lang: page.url}
-    links = [(lang.html_lang, urls.absolute(base, versions[lang.code]))
+    links = [(lang.html_lang, full_url(base, versions[lang.code]))
              for lang in site.config.languages if lang.code in versions]
     if page.kind == "home":
-        links.append(("x-default", urls.absolute(base, "/")))
+        links.append(("x-default", full_url(base, "/")))
     elif site.config.default_language in versions:
-        links.append(("x-default", urls.absolute(base, versions[site.config.default_language])))
+        links.append(("x-default", full_url(base, versions[site.config.default_language])))
     return tuple(links)
 
 
@@ -149,12 +164,12 @@ def page_meta(site: Site, page: Page, title: str) -> PageMeta | None:
         return None
     base = site.config.base_url
     language = site.config.language(page.lang)
-    url = urls.absolute(base, page.url)
+    url = full_url(base, page.url)
     if page.kind == "article":
         article = site.articles[page.subject]
         image = article.image
         return PageMeta(article.title, article.summary, url, "article", language.locale,
-                        language.title, urls.absolute(base, image.src) if image else None,
+                        language.title, full_url(base, image.src) if image else None,
                         image.alt if image else None, article.date.isoformat(),
                         article.modified.isoformat(), hreflang_links(site, page))
     description = language.description
@@ -163,7 +178,7 @@ def page_meta(site: Site, page: Page, title: str) -> PageMeta | None:
         person = site.people[page.subject]
         description = ", ".join(filter(None, [person.role_in(page.lang), person.organization]))
         if person.photo:
-            image, image_alt = urls.absolute(base, person.photo.src), person.name
+            image, image_alt = full_url(base, person.photo.src), person.name
     elif page.kind == "cluster":
         description = site.clusters[page.subject].description_in(page.lang) or description
     return PageMeta(title, description or language.description, url, "website",

@@ -16,6 +16,7 @@ import uuid
 from sitegen import urls
 from sitegen.model import Person, Site
 from sitegen.plan.pages import Page
+from sitegen.render.structured import full_url
 
 # Lower-case words that begin a family name: "Ludwig van Beethoven", "Eva af Trolle".
 NAME_PARTICLES = frozenset({"af", "av", "von", "van", "de", "der", "den", "du", "la", "le",
@@ -81,8 +82,8 @@ def render_vcard(site: Site, person: Person, lang: str) -> bytes:
     if person.phone:
         lines.append(f"TEL;TYPE=WORK,VOICE:{escape_value(person.phone)}")
     if person.photo:
-        lines.append(f"PHOTO;VALUE=uri:{urls.absolute(base, person.photo.src)}")
-    lines.append(f"URL:{urls.absolute(base, urls.person(lang, person.id))}")
+        lines.append(f"PHOTO;VALUE=uri:{full_url(base, person.photo.src)}")
+    lines.append(f"URL:{full_url(base, urls.person(lang, person.id))}")
     lines.append(f"UID:{person_uid(site, person)}")
     lines.append("END:VCARD")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
