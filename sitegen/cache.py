@@ -35,6 +35,7 @@ class BuildState:
     config: str = ""  # digest of site.toml: the file cache is only valid for one
     report: Any = None  # the last BuildReport, for a no-op build's summary
     built_at: datetime | None = None  # the build's "now"
+    stamped_at: float = 0.0  # wall-clock time the input stamps were taken
 
 
 @dataclass

@@ -24,6 +24,7 @@ from sitegen import __version__
 from sitegen.cache import BuildState, ContentCache, load_state, save_state, state_path
 from sitegen.config import CONFIG_NAME, load_config
 from sitegen.errors import BuildFailed, sort_problems
+from sitegen.load.content import RACY_SECONDS
 from sitegen.load.discover import walk
 from sitegen.pipeline import Caches, OnPage, Prepared, copies, prepare, publish, render_pages
 from sitegen.pipeline import report as make_report
@@ -35,23 +36,30 @@ from sitegen.resolve import BuildOptions
 from sitegen.write import MARKER, build_lock, marker_text, staged_output
 
 
-def _stamps(site_root: Path) -> list[str]:
-    """Every input file's path and stat stamp: content, static, themes, site.toml."""
+def _stamps(site_root: Path) -> tuple[list[str], float]:
+    """Every input file's path and stat stamp (content, static, themes, site.toml), and
+    the newest modification time among them."""
     problems: list = []
-    stamps = []
-    for folder in ("content", "static", "themes"):
-        for file in walk(site_root / folder, site_root, problems):
-            info = file.path.stat()
-            stamps.append(f"{file.rel}:{info.st_mtime_ns}:{info.st_size}")
-    for path in sorted(DEFAULT_THEME.rglob("*")):
-        if path.is_file():
-            info = path.stat()
-            stamps.append(f"{path}:{info.st_mtime_ns}:{info.st_size}")
-    config = site_root / CONFIG_NAME
-    if config.exists():
-        info = config.stat()
-        stamps.append(f"{CONFIG_NAME}:{info.st_mtime_ns}:{info.st_size}")
-    return stamps
+    paths = [f.path for folder in ("content", "static", "themes")
+             for f in walk(site_root / folder, site_root, problems)]
+    paths += sorted(p for p in DEFAULT_THEME.rglob("*") if p.is_file())
+    if (site_root / CONFIG_NAME).exists():
+        paths.append(site_root / CONFIG_NAME)
+    stamps, newest = [], 0.0
+    for path in paths:
+        info = path.stat()
+        stamps.append(f"{path}:{info.st_mtime_ns}:{info.st_size}")
+        newest = max(newest, info.st_mtime)
+    return stamps, newest
+
+
+def fingerprint(path: Path, now: float) -> str:
+    """A file's stamp, or its content's hash when it changed too recently for its
+    stamp to be trusted (a second save within the file system's clock tick)."""
+    info = path.stat()
+    if info.st_mtime > now - RACY_SECONDS:
+        return digest([path.read_bytes().hex()])
+    return f"{path}:{info.st_mtime_ns}:{info.st_size}"
 
 
 def code_digest() -> str:
@@ -78,14 +86,9 @@ def _next_change(prepared: Prepared, state_files: Iterable[object], now: datetim
     return min(moments) if moments else None
 
 
-def _theme_digest(prepared: Prepared) -> str:
-    parts = []
-    for folder in prepared.theme.dirs:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                info = path.stat()
-                parts.append(f"{path}:{info.st_mtime_ns}:{info.st_size}")
-    return digest(parts)
+def _theme_digest(prepared: Prepared, now: float) -> str:
+    return digest(fingerprint(path, now) for folder in prepared.theme.dirs
+                  for path in sorted(folder.rglob("*")) if path.is_file())
 
 
 def _write_if_changed(out: Path, rel: str, data: bytes) -> bool:
@@ -164,18 +167,20 @@ class Builder:
             state = None
         options = BuildOptions(now=now, drafts=self.drafts, future=self.future)
         with build_lock(self.out):
-            stamps = _stamps(self.site_root)
+            stamped_at = time.time()
+            stamps, newest = _stamps(self.site_root)
             inputs = digest([code_digest(), repr((self.drafts, self.future)), *stamps])
             if (state is not None and state.inputs == inputs and state.report is not None
+                    and newest < state.stamped_at - RACY_SECONDS
                     and state.built_at is not None and state.built_at <= now
                     and (state.valid_until is None or now < state.valid_until)):
                 self.state, self.last_mode, self.last_written = state, "no-op", 0
                 return replace(state.report, seconds=time.perf_counter() - started)
-            report = self._build(state, options, inputs, started, on_page)
+            report = self._build(state, options, inputs, started, on_page, stamped_at)
         return report
 
     def _build(self, state: BuildState | None, options: BuildOptions, inputs: str,
-               started: float, on_page: OnPage | None) -> BuildReport:
+               started: float, on_page: OnPage | None, stamped_at: float) -> BuildReport:
         config, problems = load_config(self.site_root)
         if config is None or any(p.is_error for p in problems):
             raise BuildFailed(sort_problems(problems))
@@ -185,13 +190,12 @@ class Builder:
             content.files = {}  # records depend on the languages and their time zones
         caches = Caches(content.files, content.bodies)
         prepared = prepare(self.site_root, options, caches, self.jobs, config)
-        global_digest = digest([code_digest(), config_digest, _theme_digest(prepared),
+        global_digest = digest([code_digest(), config_digest, _theme_digest(prepared, stamped_at),
                                 repr(prepared.site.preview)])
         digests = page_digests(prepared.site, prepared.pages, global_digest)
         to_copy = copies(prepared, self.site_root)
         for rel, source in to_copy.items():
-            info = source.stat()
-            digests[rel] = f"copy:{source}:{info.st_mtime_ns}:{info.st_size}"
+            digests[rel] = "copy:" + fingerprint(source, stamped_at)
         # Derived from the content, so that equal builds leave equal bytes, marker included.
         output_id = digest(f"{rel}:{value}" for rel, value in sorted(digests.items()))
         if state is None:
@@ -204,7 +208,7 @@ class Builder:
             inputs=inputs, valid_until=_next_change(prepared, caches.files.values(),
                                                     options.now),
             output_id=output_id, outputs=digests, sizes=sizes, config=config_digest,
-            report=report, built_at=options.now)
+            report=report, built_at=options.now, stamped_at=stamped_at)
         self.state = new_state
         self.content = ContentCache(caches.files, _live_bodies(caches.bodies, prepared))
         if self.persistent:
