@@ -11,6 +11,7 @@ arguments always give the same bytes (seeded), so figures compare across runs.
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import shutil
 from pathlib import Path
@@ -174,7 +175,9 @@ def make_corpus(out: Path, articles: int, people: int, clusters: int, seed: int 
                 fields["draft"] = "true"
             if i % 250 == 42:
                 fields["date"] = f"{2099}-01-01 09:00"
-            words = rng_lang.randint(150, 1500)
+            # Log-uniform over 150-1,500 words: median about 475, as news archives have
+            # many short notices and a few long features.
+            words = int(math.exp(rng_lang.uniform(math.log(150), math.log(1500))))
             text = front_matter({k: v for k, v in fields.items() if v is not None})
             text += "\n" + body(rng_lang, words, links, images)
             path = out / "content" / lang / rel
