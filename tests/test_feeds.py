@@ -11,6 +11,7 @@ import html
 import json
 import re
 import shutil
+import textwrap
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-from conftest import FIXED_NOW, NOW, REPO
+from conftest import FIXED_NOW, NOW, REPO, minimal_files
 
 from sitegen.cli import main
 from sitegen.pipeline import prepare
@@ -137,9 +138,25 @@ def copy_sample(dest: Path) -> Path:
     return dest
 
 
-@pytest.fixture
-def tricky_out(make_site, build_site) -> Path:
-    return build_site(make_site(tricky_files()))
+def build_once(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """The minimal site plus `files`, built once for a whole module (tests only read it)."""
+    for rel, text in {**minimal_files(), **files}.items():
+        if text is None:
+            continue
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    out = root / "build"
+    assert main(["build", "--site", str(root), "--out", str(out), "--now", NOW, "-q"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def tricky_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_once(tmp_path_factory.mktemp("tricky") / "site", tricky_files())
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 import mf2py
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXED_NOW, NOW, REPO
+from conftest import FIXED_NOW, NOW, REPO, minimal_files
 
 from sitegen.cli import main
 from sitegen.model import Article, Person, Site
@@ -209,9 +210,25 @@ def check_hreflang(page: Parsed, article: Article, site: Site) -> None:
 # --- the small site ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def small(make_site, build_site) -> tuple[Path, Site]:
-    root = make_site({
+def build_once(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """The minimal site plus `files`, built once for a whole module (tests only read it)."""
+    for rel, text in {**minimal_files(), **files}.items():
+        if text is None:
+            continue
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    out = root / "build"
+    assert main(["build", "--site", str(root), "--out", str(out), "--now", NOW, "-q"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:
+    out = build_once(tmp_path_factory.mktemp("small") / "site", {
         "content/people/eva-af-trolle.md": EVA,
         "content/media/people/eva.jpg": PHOTO,
         "content/media/2021/lead.jpg": IMAGE,
@@ -219,8 +236,7 @@ def small(make_site, build_site) -> tuple[Path, Site]:
         "content/no/2021/boelger.md": ARTICLE_NO,
         "content/da/2021/lonely.md": LONELY,
     })
-    out = build_site(root)
-    return out, prepare(root, BuildOptions(now=FIXED_NOW)).site
+    return out, prepare(out.parent, BuildOptions(now=FIXED_NOW)).site
 
 
 def test_person_page_h_card(small: tuple[Path, Site]) -> None:

@@ -7,12 +7,13 @@ page and every contact card in an article links its card, so a reader can save i
 from __future__ import annotations
 
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
 import vobject
 from bs4 import BeautifulSoup
-from conftest import FIXED_NOW, NOW, REPO
+from conftest import FIXED_NOW, NOW, REPO, minimal_files
 
 from sitegen.cli import main
 from sitegen.model import Person
@@ -65,14 +66,30 @@ KURT_DA = (
 )
 
 
-@pytest.fixture
-def out(make_site, build_site) -> Path:
-    return build_site(make_site({
+def build_once(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """The minimal site plus `files`, built once for a whole module (tests only read it)."""
+    for rel, text in {**minimal_files(), **files}.items():
+        if text is None:
+            continue
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    out = root / "build"
+    assert main(["build", "--site", str(root), "--out", str(out), "--now", NOW, "-q"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_once(tmp_path_factory.mktemp("cards") / "site", {
         "content/people/eva-af-trolle.md": EVA,
         "content/people/aase-oedegaard.md": ONLY_NAME,
         "content/media/people/eva.jpg": PHOTO,
         "content/da/2021/kontakter.md": ARTICLE,
-    }))
+    })
 
 
 def copy_sample(dest: Path) -> Path:
