@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import urls
+from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import BuildFailed, Problem, error, sort_problems
 from sitegen.load.content import FileCache, load_discovered
@@ -73,7 +74,7 @@ def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None
     problems += resolve_problems
     _stop_on_errors(problems)
     assert site is not None
-    theme = load_theme(site_root, config)
+    theme = load_theme(site_root, config, site_root / CACHE_DIR / "templates")
     pages, plan_problems = plan_pages(site)
     problems += plan_problems
     _stop_on_errors(problems)
@@ -111,6 +112,8 @@ def render_pages(prepared: Prepared, pages: Sequence[Page], folder: Path | None 
     """Render pages on `jobs` processes: into `folder` (sizes come back) or to memory.
 
     Raises BuildFailed if any template failed, before the caller publishes anything."""
+    if len(pages) > 1:
+        prepared.theme.preload()
     results = shared_map(_render_to, (prepared, folder), pages, jobs, on_page)
     failures = [r for r in results if isinstance(r, Problem)]
     if failures:

@@ -9,10 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from babel import Locale
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 from sitegen import urls
-from sitegen.config import SiteConfig
+from sitegen.config import LanguageConfig, SiteConfig
 from sitegen.i18n import Formatter, load_translations
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
@@ -28,6 +36,18 @@ def theme_dirs(site_root: Path, name: str) -> list[Path]:
     return unique
 
 
+def language_name(language: LanguageConfig, in_locale: str, own: bool = False) -> str:
+    """A language's name for readers: 'norsk' in a Danish sentence; 'Dansk' as its own label.
+
+    Bokmål is called by its everyday name, "norsk", as readers do. With own=True the name
+    is given in the language itself and capitalised, for a language switcher.
+    """
+    code = Locale.parse(language.locale).language
+    locale = Locale.parse(language.locale if own else in_locale)
+    name = locale.languages.get("no" if code == "nb" else code) or language.title
+    return name[:1].upper() + name[1:] if own else name
+
+
 @dataclass(frozen=True)
 class Theme:
     """Built once per build; afterwards only read, so pages can render in any order."""
@@ -37,6 +57,13 @@ class Theme:
 
     def env(self, lang: str | None) -> Environment:
         return self.environments[lang or next(iter(self.environments))]
+
+    def preload(self) -> None:
+        """Compile every template now, once: forked render workers then inherit them
+        instead of each compiling its own copy."""
+        for env in self.environments.values():
+            for name in env.list_templates(extensions=["html", "xml", "txt"]):
+                env.get_template(name)
 
     def static_files(self) -> dict[str, Path]:
         """URL path under /theme/ -> file, the site's theme overriding the default."""
@@ -50,8 +77,16 @@ class Theme:
         return files
 
 
-def load_theme(site_root: Path, config: SiteConfig) -> Theme:
+def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = None) -> Theme:
+    """`cache_dir`: where compiled templates may be kept between runs (a cache only)."""
     dirs = theme_dirs(site_root, config.theme)
+    bytecode_cache = None
+    if cache_dir is not None:
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
+        except OSError:
+            bytecode_cache = None
     loader = ChoiceLoader([FileSystemLoader(str(d / "templates")) for d in dirs])
     environments = {}
     catalogues = {lang.code: load_translations(dirs, lang.locale) for lang in config.languages}
@@ -64,6 +99,8 @@ def load_theme(site_root: Path, config: SiteConfig) -> Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=bytecode_cache,
+            auto_reload=False,
         )
         env.install_gettext_translations(  # type: ignore[attr-defined]
             catalogues[language.code], newstyle=True)
@@ -72,6 +109,8 @@ def load_theme(site_root: Path, config: SiteConfig) -> Theme:
             date=formatter.date, time=formatter.time, datetime=formatter.datetime,
             number=formatter.number, iso=formatter.iso,
             absolute=lambda url, base=config.base_url: urls.absolute(base, url),
+            language_name=lambda other, own=False, here=language.locale: language_name(
+                other, here, own),
         )
         env.globals.update(urls=urls, config=config, translator=catalogues.__getitem__)
         environments[language.code] = env
