@@ -57,8 +57,8 @@ def quoteattr(text: str) -> str:
     return _quoteattr(NOT_XML.sub("", text))
 
 
-def absolutize(html: str, page_url: str) -> str:
-    """Every link and image in `html` made absolute against the page's absolute URL.
+def absolutize(markup: str, page_url: str) -> str:
+    """Every link and image in `markup` made absolute against the page's absolute URL.
 
     Feed readers show content:encoded away from the site, where "/media/x.jpg" or
     "#part" would lead nowhere. Absolute URLs and mailto:/tel: are left as they are;
@@ -77,7 +77,7 @@ def absolutize(html: str, page_url: str) -> str:
             url = uri(urljoin(page_url, values[0]))
         return f'{match.group(1)}="{url.replace(chr(34), "&quot;")}"'
 
-    return START_TAG.sub(lambda tag: ATTRIBUTE.sub(attribute, tag.group(0)), html)
+    return START_TAG.sub(lambda tag: ATTRIBUTE.sub(attribute, tag.group(0)), markup)
 
 
 def rfc822(moment: datetime) -> str:
