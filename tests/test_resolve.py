@@ -336,3 +336,31 @@ def test_a_built_translation_links_to_its_counterpart(make_site, build_site):
     norwegian = (out / "no/nyheter/mission/index.html").read_text()
     assert 'href="/no/nyheter/mission/"' in danish
     assert 'href="/da/nyheder/mission-possible/"' in norwegian
+
+
+# a file with errors of its own is not reported again through references to it
+
+
+def test_a_person_file_with_errors_is_not_also_an_unknown_person(make_site, check_site):
+    site_root = make_site({"content/people/kurt-bennetsen.md": "---\nname: [Kurt]\n---\n"})
+    code, output = check_site(site_root)
+    assert code == 1
+    assert "content/people/kurt-bennetsen.md:2: 'name' must be a text" in output
+    assert "unknown person" not in output
+
+
+def test_a_cluster_file_with_errors_is_not_also_an_unknown_cluster(make_site, check_site):
+    site_root = make_site({"content/clusters/green-hub-denmark.md": ""})
+    code, output = check_site(site_root)
+    assert code == 1
+    assert "content/clusters/green-hub-denmark.md: the file is empty" in output
+    assert "unknown cluster" not in output
+
+
+def test_a_link_to_an_article_with_errors_is_not_also_a_broken_link(make_site, check_site):
+    site_root = make_site({"content/no/2021/mission.md": "---\ntitle: Mission\n---\n"})
+    code, output = check_site(site_root)
+    assert code == 1
+    assert "content/no/2021/mission.md:1: the article has no 'date'" in output
+    assert "leads to nothing" not in output
+    assert "1 error(s)" in output

@@ -53,6 +53,9 @@ class Loaded:
     clusters: tuple[ClusterSource, ...] = ()
     media: dict[str, int] = field(default_factory=dict)  # "media/2021/a.jpg" -> bytes
     static: dict[str, int] = field(default_factory=dict)  # "static/CNAME" -> bytes
+    # .md files that exist but gave no record ("content/people/x.md"): their own errors
+    # are reported, so references to them are not reported again as unknown.
+    failed: frozenset[str] = frozenset()
 
 
 def _read(file: SourceFile) -> tuple[bytes | None, list[Problem]]:
@@ -106,4 +109,9 @@ def load_discovered(found: Discovered, config: SiteConfig, problems: list[Proble
                           cache)
     media = {f.rel.removeprefix("content/"): f.path.stat().st_size for f in found.media}
     static = {f.rel: f.path.stat().st_size for f in found.static}
-    return Loaded(tuple(articles), tuple(people), tuple(clusters), media, static), problems
+    sources = [f.rel for files in (*found.articles.values(), found.people, found.clusters)
+               for f in files]
+    loaded = {r.path for r in (*articles, *people, *clusters)}
+    failed = frozenset(rel for rel in sources if rel not in loaded)
+    return Loaded(tuple(articles), tuple(people), tuple(clusters), media, static,
+                  failed), problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -62,6 +63,11 @@ def _check_unique(articles: Iterable[ArticleSource]) -> list[Problem]:
     return problems
 
 
+def _stems(paths: Iterable[str], folder: str) -> set[str]:
+    """Ids of the files in `folder`: 'content/people/kurt.md' -> 'kurt'."""
+    return {posixpath.splitext(p.removeprefix(folder))[0] for p in paths if p.startswith(folder)}
+
+
 def _person(source: PersonSource, loaded: Loaded, cluster_ids: set[str],
             unsafe_html: bool) -> tuple[Person, list[Problem]]:
     problems = check_refs(source.path, source.clusters, cluster_ids, "cluster",
@@ -110,6 +116,8 @@ def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
     for broken in body.broken:
         line = source.body_line + broken.line - 1
         resolved = targets.under_content(source.path, broken.target.split("#")[0])
+        if f"content/{resolved}" in loaded.failed:
+            continue  # that file's own errors are reported
         if resolved in targets.hidden:
             message = (f"link to '{broken.target}', an article that is a draft or under "
                        "embargo and so not published")
@@ -140,8 +148,9 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
     """The site model, or None with the errors. `bodies` carries rendered Markdown from
     one build to the next; `jobs` is how many processes may render Markdown."""
     problems = _check_unique(loaded.articles)
-    cluster_ids = {c.id for c in loaded.clusters}
-    person_ids = {p.id for p in loaded.people}
+    # Files that failed to load still exist: a reference to them is not "unknown".
+    cluster_ids = {c.id for c in loaded.clusters} | _stems(loaded.failed, "content/clusters/")
+    person_ids = {p.id for p in loaded.people} | _stems(loaded.failed, "content/people/")
     clusters = {c.id: _cluster(c, config.unsafe_html) for c in loaded.clusters}
     people: dict[str, Person] = {}
     for source in loaded.people:
