@@ -238,3 +238,14 @@ def test_the_sitegen_script():
                             timeout=60)
     assert result.returncode == 0
     assert "usage: sitegen check" in result.stdout
+
+
+def test_media_and_static_files_are_copied_as_they_are(make_site, build_site):
+    image = b"\xff\xd8\xff\xe0 not really a jpeg"
+    site = make_site({"content/media/2021/la.jpg": image,
+                      "static/CNAME": "nyheder.example.org\n",
+                      "static/.well-known/security.txt": "Contact: mailto:a@example.org\n"})
+    out = build_site(site)
+    assert (out / "media/2021/la.jpg").read_bytes() == image
+    assert (out / "CNAME").read_text() == "nyheder.example.org\n"
+    assert (out / ".well-known/security.txt").is_file()
