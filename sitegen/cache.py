@@ -13,16 +13,31 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sitegen import __version__
 from sitegen.load.content import CachedFile
 from sitegen.markdown import RenderedBody
+from sitegen.resolve.memo import ResolveMemo
 
 CACHE_DIR = ".sitegen-cache"
 MAGIC = b"sitegen-cache\n"
-VERSION = f"{__version__} python{sys.version_info[0]}.{sys.version_info[1]}".encode()
+PYTHON = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """sitegen's own code, by file stamps: a changed generator must not reuse what the
+    old one made (the version number alone misses a developer's edits)."""
+    package = Path(__file__).resolve().parent
+    hasher = hashlib.blake2b(f"{__version__}\0{PYTHON}".encode(), digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        info = path.stat()
+        hasher.update(f"{path.relative_to(package)}:{info.st_mtime_ns}:{info.st_size}\0"
+                      .encode())
+    return hasher.hexdigest()
 
 
 @dataclass
@@ -44,6 +59,8 @@ class ContentCache:
 
     files: dict[str, CachedFile] = field(default_factory=dict)
     bodies: dict[str, RenderedBody] = field(default_factory=dict)
+    resolve: ResolveMemo = field(default_factory=ResolveMemo)
+    fingerprints: dict[str, tuple[object, str]] = field(default_factory=dict)
 
 
 def state_path(site_root: Path, out: Path, key: str) -> Path:
@@ -58,7 +75,7 @@ def load_state(path: Path, kind: type = BuildState) -> Any:
         data = path.read_bytes()
     except OSError:
         return None
-    header = MAGIC + VERSION + b"\n"
+    header = MAGIC + code_digest().encode() + b"\n"
     if not data.startswith(header):
         return None
     try:
@@ -77,7 +94,7 @@ def save_state(path: Path, state: BuildState | ContentCache) -> None:
             gitignore.write_text("*\n")
         handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".state-")
         with os.fdopen(handle, "wb") as stream:
-            stream.write(MAGIC + VERSION + b"\n")
+            stream.write(MAGIC + code_digest().encode() + b"\n")
             pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:

@@ -20,8 +20,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from sitegen import __version__
-from sitegen.cache import BuildState, ContentCache, load_state, save_state, state_path
+from sitegen.cache import (
+    BuildState,
+    ContentCache,
+    code_digest,
+    load_state,
+    save_state,
+    state_path,
+)
 from sitegen.config import CONFIG_NAME, load_config
 from sitegen.errors import BuildFailed, sort_problems
 from sitegen.load.content import RACY_SECONDS
@@ -60,17 +66,6 @@ def fingerprint(path: Path, now: float) -> str:
     if info.st_mtime > now - RACY_SECONDS:
         return digest([path.read_bytes().hex()])
     return f"{path}:{info.st_mtime_ns}:{info.st_size}"
-
-
-def code_digest() -> str:
-    """sitegen's own code: a changed generator must not reuse pages made by the old one
-    (the version number alone misses a developer's edits)."""
-    package = Path(__file__).resolve().parent
-    parts = [__version__]
-    for path in sorted(package.rglob("*.py")):
-        info = path.stat()
-        parts.append(f"{path.relative_to(package)}:{info.st_mtime_ns}:{info.st_size}")
-    return digest(parts)
 
 
 def _next_change(prepared: Prepared, state_files: Iterable[object], now: datetime
@@ -127,6 +122,7 @@ class Builder:
     future: bool = False
     jobs: int = 1
     persistent: bool = True  # keep the state in .sitegen-cache/ between runs
+    autosave: bool = True  # write that state after every build (serve: only at the end)
     state: BuildState | None = field(default=None, init=False)
     content: ContentCache | None = field(default=None, init=False)
     last_mode: str = field(default="", init=False)  # "no-op", "incremental" or "full"
@@ -188,11 +184,12 @@ class Builder:
         content = self._content_cache()
         if state is None or state.config != config_digest:
             content.files = {}  # records depend on the languages and their time zones
-        caches = Caches(content.files, content.bodies)
-        prepared = prepare(self.site_root, options, caches, self.jobs, config)
+        caches = Caches(content.files, content.bodies, content.resolve, content.fingerprints)
+        prepared = prepare(self.site_root, options, caches, self.jobs, config, write_cache=True)
         global_digest = digest([code_digest(), config_digest, _theme_digest(prepared, stamped_at),
                                 repr(prepared.site.preview)])
-        digests = page_digests(prepared.site, prepared.pages, global_digest)
+        digests = page_digests(prepared.site, prepared.pages, global_digest,
+                               caches.fingerprints)
         to_copy = copies(prepared, self.site_root)
         for rel, source in to_copy.items():
             digests[rel] = "copy:" + fingerprint(source, stamped_at)
@@ -210,11 +207,21 @@ class Builder:
             output_id=output_id, outputs=digests, sizes=sizes, config=config_digest,
             report=report, built_at=options.now, stamped_at=stamped_at)
         self.state = new_state
-        self.content = ContentCache(caches.files, _live_bodies(caches.bodies, prepared))
-        if self.persistent:
-            save_state(self._content_file, self.content)
-            save_state(self._state_file, new_state)
+        caches.resolve.articles = dict(prepared.site.articles)
+        live = set(prepared.site.articles)
+        fingerprints = {k: v for k, v in caches.fingerprints.items()
+                        if not k.startswith("a:") or k[2:] in live}
+        self.content = ContentCache(caches.files, _live_bodies(caches.bodies, prepared),
+                                    caches.resolve, fingerprints)
+        if self.autosave:
+            self.save()
         return report
+
+    def save(self) -> None:
+        """Write what this builder knows to .sitegen-cache/, for the next process."""
+        if self.persistent and self.state is not None and self.content is not None:
+            save_state(self._content_file, self.content)
+            save_state(self._state_file, self.state)
 
     def _full(self, prepared: Prepared, output_id: str,
               on_page: OnPage | None) -> tuple[dict[str, int], int]:

@@ -26,7 +26,9 @@ from sitegen.render.page import RenderError, render_page
 from sitegen.render.theme import Theme, load_theme
 from sitegen.report import BuildReport
 from sitegen.resolve import BuildOptions, resolve_site
+from sitegen.render.dependencies import FingerprintMemo
 from sitegen.resolve.bodies import BodyCache
+from sitegen.resolve.memo import ResolveMemo
 from sitegen.write import Stage, staged_output
 
 
@@ -54,10 +56,23 @@ class Caches:
 
     files: FileCache = field(default_factory=dict)
     bodies: BodyCache = field(default_factory=dict)
+    resolve: ResolveMemo = field(default_factory=ResolveMemo)
+    fingerprints: FingerprintMemo = field(default_factory=dict)
+
+
+def _template_cache(site_root: Path) -> Path | None:
+    """A folder for compiled templates, if one can be made: only a cache."""
+    folder = site_root / CACHE_DIR / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
 
 
 def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None,
-            jobs: int = 1, config: SiteConfig | None = None) -> Prepared:
+            jobs: int = 1, config: SiteConfig | None = None,
+            write_cache: bool = False) -> Prepared:
     """Every step up to the plan. Raises BuildFailed with all problems found."""
     problems: list[Problem] = []
     if config is None:
@@ -70,11 +85,12 @@ def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None
                                             caches.files if caches else None)
     problems += load_problems
     site, resolve_problems = resolve_site(loaded, config, options,
-                                          caches.bodies if caches else None, jobs)
+                                          caches.bodies if caches else None, jobs,
+                                          caches.resolve if caches else None)
     problems += resolve_problems
     _stop_on_errors(problems)
     assert site is not None
-    theme = load_theme(site_root, config, site_root / CACHE_DIR / "templates")
+    theme = load_theme(site_root, config, _template_cache(site_root) if write_cache else None)
     pages, plan_problems = plan_pages(site)
     problems += plan_problems
     _stop_on_errors(problems)

@@ -28,30 +28,37 @@ def digest(parts: Iterable[str]) -> str:
     return hasher.hexdigest()
 
 
+# Fingerprints kept from one build to the next: name -> (the record, its fingerprint).
+# A record reused by resolve is the very same object, so `is` tells the entry is valid.
+FingerprintMemo = dict[str, tuple[object, str]]
+
+
 @dataclass
 class Fingerprints:
-    """Fingerprints of the model's records, each computed once per build."""
+    """Fingerprints of the model's records, each computed at most once."""
 
     site: Site
-    articles: dict[str, str] = field(default_factory=dict)
-    people: dict[str, str] = field(default_factory=dict)
-    clusters: dict[str, str] = field(default_factory=dict)
+    memo: FingerprintMemo = field(default_factory=dict)
+
+    def _of(self, name: str, record: object, text: Callable[[], str]) -> str:
+        known = self.memo.get(name)
+        if known is not None and known[0] is record:
+            return known[1]
+        value = digest([text()])
+        self.memo[name] = (record, value)
+        return value
 
     def article(self, key: str) -> str:
-        if key not in self.articles:
-            record: Article = self.site.articles[key]
-            self.articles[key] = digest([repr(replace(record, body_html=""))])
-        return self.articles[key]
+        record: Article = self.site.articles[key]
+        return self._of("a:" + key, record, lambda: repr(replace(record, body_html="")))
 
     def person(self, ident: str) -> str:
-        if ident not in self.people:
-            self.people[ident] = digest([repr(self.site.people[ident])])
-        return self.people[ident]
+        record = self.site.people[ident]
+        return self._of("p:" + ident, record, lambda: repr(record))
 
     def cluster(self, ident: str) -> str:
-        if ident not in self.clusters:
-            self.clusters[ident] = digest([repr(self.site.clusters[ident])])
-        return self.clusters[ident]
+        record = self.site.clusters[ident]
+        return self._of("c:" + ident, record, lambda: repr(record))
 
     def listing(self, articles: Iterable[Article]) -> list[str]:
         """Articles shown in a list, with the names of their people and clusters."""
@@ -121,9 +128,15 @@ def _feed_of(articles: Callable[[Fingerprints, Page], Iterable[Article]]
     return deps
 
 
-def _everything(fp: Fingerprints, page: Page) -> list[str]:
-    return [*fp.listing(fp.site.articles[k] for k in sorted(fp.site.articles)),
-            *fp.all_people(), *fp.all_clusters()]
+def _sitemap(fp: Fingerprints, page: Page) -> list[str]:
+    """What sitemap.xml prints: every page's URL (the plan digest, added by the caller),
+    lastmod and language versions. An article's text is not part of it, so editing a
+    body leaves the sitemap alone; its dates, links between languages and listings are."""
+    site = fp.site
+    return [repr((key, a.url, a.modified.isoformat(), a.draft, a.embargoed,
+                  sorted(a.translations.items()), a.authors, a.contacts, a.clusters,
+                  tuple(t.slug for t in a.tags)))
+            for key, a in sorted(site.articles.items())]
 
 
 def _news_sitemap(fp: Fingerprints, page: Page) -> list[str]:
@@ -146,14 +159,15 @@ DEPENDENCIES: dict[str, Callable[[Fingerprints, Page], list[str]]] = {
         fp.site, page.lang or "", page.subject)),
     "cluster_feed": _feed_of(lambda fp, page: queries.cluster_articles(
         fp.site, page.lang or "", page.subject)),
-    "sitemap": _everything,
+    "sitemap": _sitemap,
     "news_sitemap": _news_sitemap,
 }
 
 
-def page_digests(site: Site, pages: Iterable[Page], global_digest: str) -> dict[str, str]:
+def page_digests(site: Site, pages: Iterable[Page], global_digest: str,
+                 memo: FingerprintMemo | None = None) -> dict[str, str]:
     """Output path -> digest of every input the page is made from."""
-    fp = Fingerprints(site)
+    fp = Fingerprints(site, memo if memo is not None else {})
     all_pages = list(pages)
     plan_digest = digest(p.output for p in all_pages)
     result = {}

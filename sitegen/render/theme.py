@@ -78,15 +78,11 @@ class Theme:
 
 
 def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = None) -> Theme:
-    """`cache_dir`: where compiled templates may be kept between runs (a cache only)."""
+    """`cache_dir`: an existing folder where compiled templates may be kept between runs."""
     dirs = theme_dirs(site_root, config.theme)
     bytecode_cache = None
-    if cache_dir is not None:
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
-        except OSError:
-            bytecode_cache = None
+    if cache_dir is not None and cache_dir.is_dir():
+        bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
     loader = ChoiceLoader([FileSystemLoader(str(d / "templates")) for d in dirs])
     environments = {}
     catalogues = {lang.code: load_translations(dirs, lang.locale) for lang in config.languages}

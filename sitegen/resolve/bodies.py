@@ -36,19 +36,35 @@ def _render_one(shared: tuple[LinkTargets, bool], item: tuple[str, str]) -> Rend
 
 
 def render_bodies(sources: Sequence[ArticleSource], targets: LinkTargets, unsafe_html: bool,
-                  cache: BodyCache | None = None, jobs: int = 1) -> dict[str, RenderedBody]:
-    """Source path -> rendered body, for every source given."""
+                  cache: BodyCache | None = None, jobs: int = 1,
+                  previous_targets: LinkTargets | None = None,
+                  verified: set[str] | None = None) -> dict[str, RenderedBody]:
+    """Source path -> rendered body, for every source given.
+
+    `verified` holds the keys of bodies checked against `previous_targets` in the last
+    build, and is replaced by those checked now. When the link table is unchanged (an
+    edit that adds, removes or renames nothing), those need no re-checking."""
+    same_links = previous_targets is not None and previous_targets == targets
+    trusted = verified if (same_links and verified is not None) else set()
+    checked: set[str] = set()
     cache = cache if cache is not None else {}
     done: dict[str, RenderedBody] = {}
     todo: list[tuple[str, str]] = []
     for source in sources:
-        cached = cache.get(body_key(source.body, unsafe_html))
-        if cached is not None and _still_valid(cached, source.path, targets):
+        key = body_key(source.body, unsafe_html)
+        cached = cache.get(key)
+        if cached is not None and (key in trusted or _still_valid(cached, source.path,
+                                                                  targets)):
             done[source.path] = cached
+            checked.add(key)
         else:
             todo.append((source.path, source.body))
     rendered = shared_map(_render_one, (targets, unsafe_html), todo, jobs)
     for (path, body), result in zip(todo, rendered, strict=True):
         done[path] = result
         cache[body_key(body, unsafe_html)] = result
+        checked.add(body_key(body, unsafe_html))
+    if verified is not None:
+        verified.clear()
+        verified.update(checked)
     return done

@@ -17,6 +17,7 @@ from sitegen.markdown import RenderedBody, render_body
 from sitegen.model import Article, Asset, Cluster, Listings, Person, Site, Tag
 from sitegen.resolve.bodies import BodyCache, render_bodies
 from sitegen.resolve.links import LinkTargets
+from sitegen.resolve.memo import ResolveMemo
 from sitegen.resolve.references import check_refs, media_image, unique_ids
 from sitegen.slugs import slugify
 
@@ -143,8 +144,8 @@ def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
 
 
 def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
-                 bodies: BodyCache | None = None,
-                 jobs: int = 1) -> tuple[Site | None, list[Problem]]:
+                 bodies: BodyCache | None = None, jobs: int = 1,
+                 memo: ResolveMemo | None = None) -> tuple[Site | None, list[Problem]]:
     """The site model, or None with the errors. `bodies` carries rendered Markdown from
     one build to the next; `jobs` is how many processes may render Markdown."""
     problems = _check_unique(loaded.articles)
@@ -164,7 +165,10 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
     targets = LinkTargets(
         {a.path.removeprefix("content/"): urls.article(a.lang, a.slug) for a in published},
         hidden, frozenset(loaded.media))
-    rendered = render_bodies(published, targets, config.unsafe_html, bodies, jobs)
+    memo = memo if memo is not None else ResolveMemo()
+    rendered = render_bodies(published, targets, config.unsafe_html, bodies, jobs,
+                             previous_targets=memo.targets, verified=memo.verified)
+    memo.targets = targets
     articles: dict[str, Article] = {}
     for source in loaded.articles:
         for refs, ids, kind, folder in (
@@ -188,7 +192,7 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
         group = groups.get(article.translation_key, {})
         others = {lang: path_to_key[path] for lang, path in sorted(group.items())
                   if lang != article.lang and path in path_to_key}
-        linked[key] = replace(article, translations=others)
+        linked[key] = memo.same_article(replace(article, translations=others))
 
     by_language = {
         code: tuple(a.key for a in sorted(

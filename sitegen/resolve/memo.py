@@ -1,0 +1,24 @@
+"""What resolving may reuse from the build before, each piece checked before use.
+
+Reuse keeps object identity: an unchanged article is the very same object as last time,
+so later steps (page digests) can recognise it at the cost of an `is`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sitegen.model import Article
+from sitegen.resolve.links import LinkTargets
+
+
+@dataclass
+class ResolveMemo:
+    targets: LinkTargets | None = None  # the last build's link table
+    verified: set[str] = field(default_factory=set)  # body keys checked against it
+    articles: dict[str, Article] = field(default_factory=dict)  # key -> last build's
+
+    def same_article(self, article: Article) -> Article:
+        """The previous build's object if it is equal to this one, else this one."""
+        previous = self.articles.get(article.key)
+        return previous if previous is not None and previous == article else article
