@@ -13,6 +13,7 @@ from conftest import FIXED_NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen.config import load_config
 from sitegen.errors import BuildFailed, Problem
 from sitegen.load.records import ARTICLE_KEYS, PERSON_KEYS
 from sitegen.load.sources import load_article, load_cluster, load_person
@@ -167,3 +168,47 @@ def test_rendering_any_loadable_text_gives_pages_or_problems(make_site, article,
     (site / "content/da/2021/mission-possible.md").write_bytes(article)
     (site / "content/people/kurt-bennetsen.md").write_bytes(person)
     check_without_exceptions(site, preview=True)  # drafts and embargoed articles rendered
+
+
+# site.toml
+
+TOML_VALUES = st.one_of(
+    st.text(max_size=20).map(lambda t: '"' + t.replace("\\", "\\\\").replace('"', '\\"')
+                             .replace("\n", "\\n") + '"'),
+    st.sampled_from([
+        "1", "0", "-5", "true", "false", "3.5", "nan", "1979-05-27", "1979-05-27T07:32:00Z",
+        "[]", "[1, 2]", '["da"]', "{}", '{ title = "x" }', '"https://example.org/"',
+        '"/relative/"', '"da"', '"no"', '"Europe/Copenhagen"', '"Europe"', '"da_DK"',
+        '"xx"', '"../x"', '"default"', '""', '"   "',
+    ]),
+)
+TOML_KEYS = st.sampled_from(["base_url", "theme", "default_language", "feed_items",
+                             "unsafe_html", "title", "publisher", "languages", "baseurl"])
+LANGUAGE_LINES = st.lists(st.tuples(st.sampled_from(["title", "description", "locale",
+                                                     "timezone", "tidszone"]), TOML_VALUES),
+                          max_size=5)
+
+
+@FAST
+@given(top=st.lists(st.tuples(TOML_KEYS, TOML_VALUES), max_size=6, unique_by=lambda kv: kv[0]),
+       tables=st.lists(st.tuples(st.sampled_from(["languages.da", "languages.no",
+                                                  "languages.DK", "languages", "publisher",
+                                                  "other"]), LANGUAGE_LINES),
+                       max_size=3, unique_by=lambda t: t[0]))
+def test_any_site_toml_gives_a_config_or_errors(tmp_path_factory, top, tables):
+    lines = [f"{key} = {value}" for key, value in top]
+    for name, entries in tables:
+        lines.append(f"[{name}]")
+        lines += [f"{key} = {value}" for key, value in dict(entries).items()]
+    text = "\n".join(lines) + "\n"
+    folder = tmp_path_factory.mktemp("toml")
+    (folder / "site.toml").write_text(text, "utf-8")
+    config, problems = load_config(folder)
+    for problem in problems:
+        assert problem.path == "site.toml"
+        assert problem.line is None or 1 <= problem.line <= len(lines)
+    if config is None:
+        assert any(p.is_error for p in problems)
+    else:
+        assert config.base_url.startswith(("http://", "https://"))
+        assert config.default_language in config.language_codes
