@@ -1,6 +1,7 @@
 """The command line: the only place that prints problems and chooses exit codes.
 
 Exit status: 0 success, 1 errors in site.toml or the content, 2 a wrong command line.
+Findings go to stderr as `path:line: message`; summaries, paths and JSON to stdout.
 """
 
 from __future__ import annotations
@@ -8,19 +9,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.errors import BuildFailed, Problem, sort_problems
 from sitegen.engine import build
+from sitegen.errors import BuildFailed, Problem, sort_problems
 from sitegen.parallel import default_jobs
 from sitegen.pipeline import check
+from sitegen.progress import ProgressBar, Timeline, fan_out
 from sitegen.report import BuildReport
 from sitegen.resolve import BuildOptions
+from sitegen.review import Review, review_site
+from sitegen.scaffold import ScaffoldFailed, create_article, create_translation, language_name
+from sitegen.serve import BuildOutcome, ServeOptions, serve
+from sitegen.serve.session import ServeError
+from sitegen.serve.watch import describe
 from sitegen.write import OutputRefused, check_output_dir
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -30,11 +38,11 @@ def parse_now(text: str) -> datetime:
     """--now accepts ISO 8601 ('2021-11-02T10:00+01:00') or a Unix timestamp."""
     try:
         if text.isdigit():
-            return datetime.fromtimestamp(int(text), timezone.utc)
+            return datetime.fromtimestamp(int(text), UTC)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date and time: {text!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def build_now(args: argparse.Namespace) -> datetime:
@@ -43,7 +51,7 @@ def build_now(args: argparse.Namespace) -> datetime:
     env = os.environ.get("SITEGEN_NOW")
     if env:
         return parse_now(env)
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _site_arg(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +66,23 @@ def _visibility_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", type=parse_now, metavar="WHEN",
                         help="pretend the build runs at this moment (ISO 8601); "
                         "also SITEGEN_NOW")
+
+
+def _verbosity_args(parser: argparse.ArgumentParser, quiet_help: str) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    group.add_argument("-v", "--verbose", action="store_true",
+                       help="also print each step's timing and the counts")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {port}")
+    return port
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -76,16 +101,71 @@ def make_parser() -> argparse.ArgumentParser:
                            help="processes to render with (default: all cores)")
     build_cmd.add_argument("--clean", action="store_true",
                            help="ignore the cache in .sitegen-cache/ and rebuild everything")
-    build_cmd.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    _verbosity_args(build_cmd, "print only problems")
 
-    check_cmd = commands.add_parser("check", help="check the content, write nothing",
-                                    description="Validate everything a build would.")
+    check_cmd = commands.add_parser(
+        "check", help="check the content and review it, write nothing",
+        description="Report every error a build would, and the reviewer's warnings: "
+        "stories whose translation is missing, contacts without phone or e-mail, people "
+        "and clusters no article uses, links that lead nowhere, images over 1 MB and "
+        "summaries over 300 characters.")
     _site_arg(check_cmd)
     _visibility_args(check_cmd)
     check_cmd.add_argument("--format", choices=("text", "json"), default="text",
                            help="how to print the findings")
     check_cmd.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    _verbosity_args(check_cmd, "print only the findings, without the count")
+
+    serve_cmd = commands.add_parser(
+        "serve", help="preview the site in a browser, rebuilt on every save",
+        description="Build the site, serve it, and rebuild on every save in content/, "
+        "themes/, static/ or site.toml; open tabs reload themselves. Drafts and articles "
+        "under embargo are shown with a banner unless --no-drafts. Stop with Ctrl-C.")
+    _site_arg(serve_cmd)
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this computer "
+                           "only)")
+    serve_cmd.add_argument("--port", type=_port, default=8000,
+                           help="port to listen on (default: 8000; 0 picks a free one)")
+    serve_cmd.add_argument("--no-drafts", action="store_true",
+                           help="preview exactly what build would publish: no drafts, "
+                           "no embargoed articles")
+    _verbosity_args(serve_cmd, "print only problems")
+
+    new_cmd = commands.add_parser(
+        "new", help="start an article, or its translation",
+        description="Create content/LANG/YEAR/slug.md with the front matter filled in, or "
+        "with --translate the other language's version of an article. Prints the path. "
+        "Never overwrites a file.")
+    _site_arg(new_cmd)
+    new_cmd.add_argument("lang", nargs="?", metavar="LANG", help="the language: da, no, ...")
+    new_cmd.add_argument("title", nargs="?", metavar="TITLE", help="the title, in quotes")
+    for option, what in (("--author", "person"), ("--contact", "person"),
+                         ("--cluster", "cluster")):
+        new_cmd.add_argument(option, action="append", default=[], metavar="ID",
+                             help=f"a {what} id (repeat for more)")
+    new_cmd.add_argument("--draft", action="store_true", help="mark it 'draft: true'")
+    new_cmd.add_argument("--translate", type=Path, metavar="PATH",
+                         help="make the other language's version of this article")
+    new_cmd.add_argument("--to", metavar="LANG",
+                         help="with --translate: the language (needed with 3+ languages)")
     return parser
+
+
+def check_new_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """What argparse cannot say alone about `new`: exit 2 with usage."""
+    if args.command != "new":
+        return
+    if args.translate:
+        if args.lang or args.title or args.author or args.contact or args.cluster \
+                or args.draft:
+            parser.error("new --translate PATH takes no LANG, TITLE, --author, --contact, "
+                         "--cluster or --draft (they come from the original; use --to LANG)")
+    elif not (args.lang and args.title):
+        parser.error('new needs LANG and "TITLE", e.g. sitegen new da "Ny direktør", '
+                     "or --translate PATH")
+    elif args.to:
+        parser.error("--to goes with --translate")
 
 
 def print_problems(problems: Sequence[Problem]) -> None:
@@ -97,13 +177,31 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(now=build_now(args), drafts=args.drafts, future=args.future)
 
 
+def _print_timings(timeline: Timeline, report: BuildReport | None,
+                   last: str = "copy files and publish") -> None:
+    for label, seconds in timeline.phases(last):
+        print(f"  {label:<46}{seconds * 1000:8.0f} ms")
+    if report is not None:
+        pages = sum(report.pages.values())
+        articles = ", ".join(f"{n} {lang}" for lang, n in report.articles.items())
+        print(f"  {pages} pages, {report.feeds} feeds; articles: {articles or 'none'}; "
+              f"{report.people} people, {report.clusters} clusters, "
+              f"{report.copied} file(s) copied")
+
+
 def run_build(args: argparse.Namespace) -> int:
     site = args.site
     out = args.out or site / "build"
+    bar = ProgressBar(enabled=False if args.quiet else None)
+    timeline = Timeline()
     try:
         check_output_dir(out, site)
-        result = build(site, out, _options(args), jobs=args.jobs or default_jobs(),
-                       clean=args.clean)
+        try:
+            result = build(site, out, _options(args), jobs=args.jobs or default_jobs(),
+                           clean=args.clean, on_page=fan_out(bar, timeline))
+        finally:
+            bar.close()
+            timeline.finish()
     except OutputRefused as exc:
         print(f"sitegen: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -115,36 +213,159 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     print_problems(result.problems)
     if not args.quiet:
+        if args.verbose:
+            print("Steps:")
+            _print_timings(timeline, result)
         print(result.summary())
         print(f"Open {Path(out).resolve() / 'index.html'}")
     return EXIT_OK
 
 
-def run_check(args: argparse.Namespace) -> int:
-    problems: list[Problem]
+def _check(args: argparse.Namespace) -> tuple[list[Problem], Review, Timeline]:
+    """The build's findings, then (when it builds) the reviewer's."""
+    options = _options(args)
+    bar = ProgressBar(enabled=False if args.quiet or args.format == "json" else None,
+                      label="Checking")
+    timeline = Timeline()
     try:
-        result: BuildReport | None = check(args.site, _options(args))
-        problems = list(result.problems) if result else []
+        result = check(args.site, options, fan_out(bar, timeline))
+        problems = list(result.problems)
+        review = review_site(args.site, options)
     except BuildFailed as failed:
-        problems = failed.problems
-    problems = sort_problems(problems)
+        problems, review = list(failed.problems), Review()
+    finally:
+        bar.close()
+        timeline.finish()
+    return sort_problems([*problems, *review.warnings]), review, timeline
+
+
+def run_check(args: argparse.Namespace) -> int:
+    problems, review, timeline = _check(args)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
+    notes = list(review.notes)
     if args.format == "json":
         print(json.dumps({"errors": errors, "warnings": warnings,
-                          "problems": [p.as_dict() for p in problems]},
+                          "problems": [p.as_dict() for p in problems],
+                          "notes": [{**p.as_dict(), "severity": "note"} for p in notes]},
                          ensure_ascii=False, indent=2))
     else:
         print_problems(problems)
-        print(f"{errors} error(s), {warnings} warning(s)")
+        if args.verbose:
+            for note in notes:
+                print(note.format().replace("warning: ", "note: ", 1), file=sys.stderr)
+        if not args.quiet:
+            if args.verbose:
+                print("Steps:")
+                _print_timings(timeline, None, "review: translations, people, links...")
+            print(f"{errors} error(s), {warnings} warning(s)")
+            if notes:
+                by_language: dict[str, int] = {}
+                for note in notes:
+                    lang = language_name(note.path.split("/")[1])
+                    by_language[lang] = by_language.get(lang, 0) + 1
+                counts = ", ".join(f"{n} in {lang}" for lang, n in sorted(by_language.items()))
+                more = "" if args.verbose else " (--verbose lists them)"
+                print(f"Stories in one language only: {counts}{more}")
     return EXIT_CONTENT if errors or (args.strict and warnings) else EXIT_OK
 
 
-COMMANDS = {"build": run_build, "check": run_check}
+class ServePrinter:
+    """What the terminal shows while serving: each build's outcome, problems in full."""
+
+    def __init__(self, quiet: bool, verbose: bool):
+        self.quiet, self.verbose = quiet, verbose
+        self._shown: set[Problem] = set()
+
+    def ready(self, url: str, site: Path, preview: bool) -> None:
+        if self.quiet:
+            return
+        what = ("drafts and embargoed articles shown, with a banner" if preview
+                else "exactly what build publishes")
+        print(f"Serving {site} at {url} ({what})", flush=True)
+        print("Watching content/, themes/, static/ and site.toml; press Ctrl-C to stop.",
+              flush=True)
+
+    def built(self, outcome: BuildOutcome) -> None:
+        new = [p for p in outcome.problems if p not in self._shown]
+        if outcome.failed:
+            print_problems(outcome.problems)
+            errors = sum(p.is_error for p in outcome.problems)
+            print(f"Build failed: {errors} error(s). The browser shows them too; the preview "
+                  "comes back when the file is fixed and saved.", file=sys.stderr, flush=True)
+            self._shown = set()
+            return
+        print_problems(new)
+        self._shown = set(outcome.problems)
+        if self.quiet:
+            return
+        ms = outcome.seconds * 1000
+        if outcome.changes:
+            print(f"{describe(outcome.changes)}: rebuilt in {ms:.0f} ms", flush=True)
+        elif outcome.report is not None:
+            pages = sum(outcome.report.pages.values())
+            print(f"Built {pages} pages in {ms:.0f} ms", flush=True)
+
+
+def _stop_on_sigterm() -> None:
+    """`kill` stops the server as Ctrl-C does: cleanly, folders removed."""
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (tests calling main() from a thread)
+        pass
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    site = args.site
+    if not (site / "site.toml").is_file():
+        print_problems([Problem("site.toml", None, "site.toml not found",
+                                f"run sitegen in the site's folder, or pass --site DIR "
+                                f"({site})")])
+        return EXIT_CONTENT
+    printer = ServePrinter(args.quiet, args.verbose)
+    options = ServeOptions(site, args.host, args.port, preview=not args.no_drafts,
+                           log_requests=args.verbose)
+    _stop_on_sigterm()
+    try:
+        serve(options, now=lambda: build_now(args),
+              on_ready=lambda url: printer.ready(url, site.resolve(), options.preview),
+              on_build=printer.built)
+    except ServeError as exc:
+        print(f"sitegen serve: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        if not args.quiet:
+            print("\nStopped.", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_new(args: argparse.Namespace) -> int:
+    try:
+        if args.translate:
+            created = create_translation(args.site, args.translate, build_now(args), args.to)
+        else:
+            created = create_article(args.site, args.lang, args.title, build_now(args),
+                                     args.author, args.contact, args.cluster, args.draft)
+    except (ScaffoldFailed, BuildFailed) as failed:
+        print_problems(failed.problems)
+        return EXIT_CONTENT
+    if created.original_edited:
+        print(f"{args.site / created.original_edited}: added translation_key: "
+              f"{created.translation_key}", file=sys.stderr)
+    print(args.site / created.path)
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    check_new_args(parser, args)
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
