@@ -24,6 +24,21 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The theme's messages: extract the templates' strings (babel.cfg), merge them into da and nb.
+MESSAGES := themes/default/translations
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --project=sitegen --copyright-holder="sitegen contributors" \
+		--add-comments=Translators: --sort-by-file --width=100 \
+		-o $(MESSAGES)/messages.pot themes/default/templates
+	for lang in da nb; do \
+		$(BIN)/pybabel update -i $(MESSAGES)/messages.pot -d $(MESSAGES) -l $$lang \
+			--init-missing --ignore-pot-creation-date --width=100 || exit 1; \
+	done
+
+# PNG screenshots of the sample site's article, person and home pages into screenshots/.
+screenshots: $(STAMP) $(TOOLS)
+	$(BIN)/python scripts/screenshots.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check sitegen tests benchmarks
 

@@ -6,6 +6,8 @@ lists these names for theme authors.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -76,10 +78,19 @@ def _news(site: Site, page: Page) -> dict[str, Any]:
     }
 
 
+def standfirst(article: Article) -> str:
+    """The summary as a lead paragraph, or '' when it only repeats the body's opening."""
+    match = re.search(r"<p>(.*?)</p>", article.body_html, re.DOTALL)
+    opening = html.unescape(re.sub(r"<[^>]+>", "", match.group(1))) if match else ""
+    summary = " ".join(article.summary.split())
+    return "" if not summary or " ".join(opening.split()) == summary else article.summary
+
+
 def _article(site: Site, page: Page) -> dict[str, Any]:
     article: Article = site.articles[page.subject]
     return {
         "article": article,
+        "standfirst": standfirst(article),
         "authors": [site.people[i] for i in article.authors],
         "contacts": [site.people[i] for i in article.contacts],
         "clusters": [site.clusters[i] for i in article.clusters],
