@@ -27,10 +27,19 @@ class OutputRefused(Exception):
     """The output folder is not ours to replace (it holds other files, or the site)."""
 
 
+SOURCE_FOLDERS = ("content", "static", "themes")
+
+
 def check_output_dir(out: Path, site_root: Path) -> None:
     out, site_root = out.resolve(), site_root.resolve()
     if out == site_root or out in site_root.parents:
         raise OutputRefused(f"the output folder {out} contains the site itself")
+    for name in SOURCE_FOLDERS:
+        # Output among the sources would be read back, and published, by the next build.
+        source = site_root / name
+        if out == source or source in out.parents:
+            raise OutputRefused(f"the output folder {out} is inside the site's {name}/ "
+                                "folder; choose a folder outside it with --out")
     if out.exists() and (not out.is_dir() or (any(out.iterdir())
                                               and not (out / MARKER).exists())):
         raise OutputRefused(f"{out} exists and was not made by sitegen; "

@@ -92,6 +92,14 @@ def test_the_site_or_a_folder_holding_it_is_refused(tmp_path, where):
         check_output_dir(site / where, site)
 
 
+@pytest.mark.parametrize("inside", ["content/media/build", "static/out", "themes/x", "content"])
+def test_a_folder_among_the_sources_is_refused(tmp_path, inside):
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    with pytest.raises(OutputRefused):
+        check_output_dir(site / inside, site)
+
+
 def test_a_file_is_refused(tmp_path):
     (tmp_path / "out").write_text("x")
     with pytest.raises(OutputRefused):
