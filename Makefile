@@ -21,7 +21,16 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/sitegen serve
 
-test: $(STAMP)
+# Real clients for the tests: Debian's chromium, the W3C Nu Html Checker and axe-core.
+TOOLS := .tools/.installed
+$(TOOLS): Makefile
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	npm install --prefix .tools --no-audit --no-fund --silent vnu-jar@24 axe-core@4
+	@touch $(TOOLS)
+
+browser-deps: $(TOOLS)
+
+test: $(STAMP) $(TOOLS)
 	$(BIN)/python -m pytest
 
 # The theme's messages: extract the templates' strings (babel.cfg), merge them into da and nb.
@@ -41,6 +50,9 @@ screenshots: $(STAMP) $(TOOLS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check sitegen tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf build .sitegen-cache

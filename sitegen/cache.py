@@ -9,37 +9,26 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sitegen import __version__
-from sitegen.load.content import CachedFile
-from sitegen.markdown import RenderedBody
-from sitegen.resolve.memo import ResolveMemo
+from sitegen.fingerprint import code_digest
+from sitegen.locations import CACHE_DIR
 
-CACHE_DIR = ".sitegen-cache"
+if TYPE_CHECKING:  # only for annotations: the quick no-op path must stay light
+    from sitegen.load.content import CachedFile
+    from sitegen.markdown import RenderedBody
+    from sitegen.resolve.memo import ResolveMemo
+
+
+def _new_memo() -> ResolveMemo:
+    from sitegen.resolve.memo import ResolveMemo
+    return ResolveMemo()
+
 MAGIC = b"sitegen-cache\n"
-PYTHON = f"python{sys.version_info[0]}.{sys.version_info[1]}"
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """sitegen's own code, by file stamps: a changed generator must not reuse what the
-    old one made (the version number alone misses a developer's edits)."""
-    package = Path(__file__).resolve().parent
-    hasher = hashlib.blake2b(f"{__version__}\0{PYTHON}".encode(), digest_size=16)
-    for path in sorted(package.rglob("*.py")):
-        info = path.stat()
-        hasher.update(f"{path.relative_to(package)}:{info.st_mtime_ns}:{info.st_size}\0"
-                      .encode())
-    return hasher.hexdigest()
-
-
 @dataclass
 class BuildState:
     inputs: str = ""  # digest of every input's stamp, the options and the config
@@ -59,7 +48,7 @@ class ContentCache:
 
     files: dict[str, CachedFile] = field(default_factory=dict)
     bodies: dict[str, RenderedBody] = field(default_factory=dict)
-    resolve: ResolveMemo = field(default_factory=ResolveMemo)
+    resolve: ResolveMemo = field(default_factory=_new_memo)
     fingerprints: dict[str, tuple[object, str]] = field(default_factory=dict)
 
 

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from sitegen.errors import Problem, error, suggestion
+from sitegen.locations import CONFIG_NAME
 
-CONFIG_NAME = "site.toml"
 LANG_CODE = re.compile(r"^[a-z]{2,3}$")
 
 TOP_KEYS = {

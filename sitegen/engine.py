@@ -19,27 +19,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sitegen.cache import (
-    BuildState,
-    ContentCache,
-    code_digest,
-    load_state,
-    save_state,
-    state_path,
-)
-from sitegen.config import CONFIG_NAME, load_config
+from sitegen.cache import BuildState, ContentCache, load_state, save_state, state_path
 from sitegen.errors import BuildFailed, sort_problems
-from sitegen.load.content import RACY_SECONDS
+from sitegen.fingerprint import RACY_SECONDS, code_digest, digest, fingerprint
 from sitegen.load.discover import walk
-from sitegen.pipeline import Caches, OnPage, Prepared, copies, prepare, publish, render_pages
-from sitegen.pipeline import report as make_report
-from sitegen.render.dependencies import digest, page_digests
-from sitegen.render.sitemap import NEWS_WINDOW
-from sitegen.render.theme import DEFAULT_THEME
+from sitegen.locations import CONFIG_NAME, DEFAULT_THEME
 from sitegen.report import BuildReport
-from sitegen.resolve import BuildOptions
 from sitegen.write import MARKER, build_lock, marker_text, staged_output
+
+# The quick path (nothing changed) needs none of the heavy machinery; it is imported
+# where a real build begins.
+if TYPE_CHECKING:
+    from sitegen.pipeline import OnPage, Prepared
+    from sitegen.resolve import BuildOptions
 
 
 def _stamps(site_root: Path) -> tuple[list[str], float]:
@@ -59,19 +53,11 @@ def _stamps(site_root: Path) -> tuple[list[str], float]:
     return stamps, newest
 
 
-def fingerprint(path: Path, now: float) -> str:
-    """A file's stamp, or its content's hash when it changed too recently for its
-    stamp to be trusted (a second save within the file system's clock tick)."""
-    info = path.stat()
-    if info.st_mtime > now - RACY_SECONDS:
-        return digest([path.read_bytes().hex()])
-    return f"{path}:{info.st_mtime_ns}:{info.st_size}"
-
-
 def _next_change(prepared: Prepared, state_files: Iterable[object], now: datetime
                  ) -> datetime | None:
     """The next moment at which the clock alone changes the site: an embargo lifting,
     or an article leaving the news sitemap's window."""
+    from sitegen.render.sitemap import NEWS_WINDOW
     moments = []
     for entry in state_files:
         record = getattr(entry, "record", None)
@@ -161,7 +147,6 @@ class Builder:
             load_state(self._state_file) if self.persistent else None))
         if state is not None and not self._output_intact(state):
             state = None
-        options = BuildOptions(now=now, drafts=self.drafts, future=self.future)
         with build_lock(self.out):
             stamped_at = time.time()
             stamps, newest = _stamps(self.site_root)
@@ -172,11 +157,18 @@ class Builder:
                     and (state.valid_until is None or now < state.valid_until)):
                 self.state, self.last_mode, self.last_written = state, "no-op", 0
                 return replace(state.report, seconds=time.perf_counter() - started)
+            from sitegen.resolve import BuildOptions
+            options = BuildOptions(now=now, drafts=self.drafts, future=self.future)
             report = self._build(state, options, inputs, started, on_page, stamped_at)
         return report
 
     def _build(self, state: BuildState | None, options: BuildOptions, inputs: str,
                started: float, on_page: OnPage | None, stamped_at: float) -> BuildReport:
+        from sitegen.config import load_config
+        from sitegen.pipeline import Caches, copies, prepare
+        from sitegen.pipeline import report as make_report
+        from sitegen.render.dependencies import page_digests
+
         config, problems = load_config(self.site_root)
         if config is None or any(p.is_error for p in problems):
             raise BuildFailed(sort_problems(problems))
@@ -225,6 +217,8 @@ class Builder:
 
     def _full(self, prepared: Prepared, output_id: str,
               on_page: OnPage | None) -> tuple[dict[str, int], int]:
+        from sitegen.pipeline import copies, publish
+
         self.last_mode = "full"
         with staged_output(self.out, output_id, locked=True) as stage:
             sizes = publish(prepared, self.site_root, stage, on_page, self.jobs)
@@ -236,6 +230,8 @@ class Builder:
     def _incremental(self, prepared: Prepared, state: BuildState, digests: dict[str, str],
                      to_copy: dict[str, Path], on_page: OnPage | None
                      ) -> tuple[dict[str, int], int]:
+        from sitegen.pipeline import render_pages
+
         self.last_mode = "incremental"
         changed = [page for page in prepared.pages
                    if state.outputs.get(page.output) != digests[page.output]]

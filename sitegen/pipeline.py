@@ -13,20 +13,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import urls
-from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import BuildFailed, Problem, error, sort_problems
 from sitegen.load.content import FileCache, load_discovered
 from sitegen.load.discover import discover
+from sitegen.locations import CACHE_DIR
 from sitegen.model import Site
 from sitegen.parallel import shared_map
 from sitegen.plan.formats import RSS
 from sitegen.plan.pages import Page, plan_pages
+from sitegen.render.dependencies import FingerprintMemo
 from sitegen.render.page import RenderError, render_page
 from sitegen.render.theme import Theme, load_theme
 from sitegen.report import BuildReport
 from sitegen.resolve import BuildOptions, resolve_site
-from sitegen.render.dependencies import FingerprintMemo
 from sitegen.resolve.bodies import BodyCache
 from sitegen.resolve.memo import ResolveMemo
 from sitegen.write import Stage, staged_output

@@ -15,12 +15,12 @@ from typing import TypeVar
 
 from sitegen.config import SiteConfig
 from sitegen.errors import Problem, error
+from sitegen.fingerprint import RACY_SECONDS
 from sitegen.load.discover import Discovered, SourceFile, discover
 from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
 from sitegen.load.sources import load_article, load_cluster, load_person
 
 T = TypeVar("T")
-RACY_SECONDS = 2.0  # a file changed this close to a build may change again unseen
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,23 +10,14 @@ property test in tests/test_incremental.py compares incremental builds to clean 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from sitegen.fingerprint import digest
 from sitegen.model import Article, Site
 from sitegen.plan.pages import PER_PAGE, Page
 from sitegen.render import queries
 from sitegen.render.sitemap import news_articles
-
-
-def digest(parts: Iterable[str]) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(part.encode("utf-8"))
-        hasher.update(b"\0")
-    return hasher.hexdigest()
-
 
 # Fingerprints kept from one build to the next: name -> (the record, its fingerprint).
 # A record reused by resolve is the very same object, so `is` tells the entry is valid.

@@ -22,8 +22,8 @@ from jinja2 import (
 from sitegen import urls
 from sitegen.config import LanguageConfig, SiteConfig
 from sitegen.i18n import Formatter, load_translations
+from sitegen.locations import DEFAULT_THEME
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 
 
 def theme_dirs(site_root: Path, name: str) -> list[Path]:
