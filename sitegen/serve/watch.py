@@ -112,8 +112,10 @@ def _theme_kind(parts: tuple[str, ...]) -> ChangeKind:
 
 
 def describe(changes: tuple[Change, ...] | list[Change]) -> str:
-    """'content/da/x.md changed' or '3 files changed', for the terminal."""
-    paths = sorted({c.path for c in changes})
+    """'content/da/x.md changed' or '3 files changed', for the terminal. Stray files
+    (a tool's temporary file beside the one it saves) are left out when there is more."""
+    known = [c for c in changes if c.kind is not ChangeKind.CONTENT] or list(changes)
+    paths = sorted({c.path for c in known})
     if len(paths) == 1:
         return f"{paths[0]} changed"
     return f"{len(paths)} files changed"

@@ -1,0 +1,392 @@
+"""serve/server.py: the output folder over HTTP, live reload, the error page.
+
+Each test runs a real server on 127.0.0.1 and a free port, in a thread, and talks to it
+with http.client (which sends paths exactly as written, '..' included).
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import make_parser
+from sitegen.errors import error, warning
+from sitegen.serve.server import (
+    EVENTS_PATH,
+    LiveServer,
+    LiveState,
+    error_page,
+    inject_reload,
+    resolve_request,
+)
+
+PAGE = b"<!DOCTYPE html><html><body><h1>Mission Possible</h1></body></html>\n"
+
+
+@pytest.fixture
+def output(tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    files = {
+        "index.html": PAGE,
+        "404.html": b"<html><body>Siden findes ikke (root)</body></html>",
+        "da/404.html": b"<html><body>Siden findes ikke</body></html>",
+        "da/nyheder/mission-possible/index.html": PAGE,
+        "theme/style.css": b"body { color: black }",
+        "sitemap.xml": b"<?xml version='1.0'?><urlset></urlset>",
+        "media/la.jpg": b"\xff\xd8\xff",
+    }
+    for rel, data in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    (tmp_path / "secret.txt").write_text("outside the output")
+    return out
+
+
+@pytest.fixture
+def live(output: Path) -> Iterator[LiveServer]:
+    state = LiveState(output)
+    server = LiveServer(("127.0.0.1", 0), state)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+
+
+def get(server: LiveServer, path: str, method: str = "GET") -> tuple[int, dict[str, str],
+                                                                     bytes]:
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), port, timeout=10)
+    try:
+        conn.request(method, path)
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+# serving files
+
+
+def test_pages_are_served_with_the_reload_script_added(live, output):
+    status, headers, body = get(live, "/da/nyheder/mission-possible/")
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["Cache-Control"] == "no-store"
+    assert b"<h1>Mission Possible</h1>" in body
+    assert body.index(EVENTS_PATH.encode()) < body.index(b"</body>")
+    assert int(headers["Content-Length"]) == len(body)
+    # the transform happens on the way out: the file itself is as the build wrote it
+    assert (output / "da/nyheder/mission-possible/index.html").read_bytes() == PAGE
+
+
+def test_other_files_are_served_as_they_are(live):
+    for path, ctype, data in [("/theme/style.css", "text/css", b"body { color: black }"),
+                              ("/media/la.jpg", "image/jpeg", b"\xff\xd8\xff")]:
+        status, headers, body = get(live, path)
+        assert status == 200
+        assert headers["Content-Type"].startswith(ctype)
+        assert body == data
+    status, headers, body = get(live, "/sitemap.xml")
+    assert status == 200 and b"sitegen" not in body
+
+
+def test_a_folder_without_slash_redirects(live):
+    status, headers, _ = get(live, "/da/nyheder/mission-possible")
+    assert status == 301
+    assert headers["Location"] == "/da/nyheder/mission-possible/"
+
+
+def test_head_sends_no_body(live):
+    status, headers, body = get(live, "/", method="HEAD")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+
+
+def test_a_missing_page_gets_the_built_404_page(live):
+    status, _, body = get(live, "/da/nyheder/findes-ikke/")
+    assert status == 404
+    assert b"Siden findes ikke</body>" not in body  # the script is added before </body>
+    assert b"Siden findes ikke" in body and EVENTS_PATH.encode() in body
+    status, _, body = get(live, "/no/finnes-ikke/")
+    assert status == 404 and b"(root)" in body
+
+
+# only the output folder
+
+
+@pytest.mark.parametrize("path", [
+    "/../secret.txt", "/da/../../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt",
+    "/da/%2E%2E/%2E%2E/secret.txt", "/..\\secret.txt", "/%00", "/..",
+])
+def test_nothing_outside_the_output_folder_is_served(live, path):
+    status, _, body = get(live, path)
+    assert status in (403, 404)
+    assert b"outside the output" not in body
+
+
+def test_a_symbolic_link_out_of_the_output_is_refused(live, output):
+    os.symlink(output.parent / "secret.txt", output / "link.txt")
+    os.symlink(output.parent, output / "up")
+    for path in ("/link.txt", "/up/secret.txt"):
+        status, _, body = get(live, path)
+        assert status == 403
+        assert b"outside the output" not in body
+
+
+def test_resolve_request_is_confined_to_the_root(output):
+    assert resolve_request(output, "/").path == output.resolve() / "index.html"
+    assert resolve_request(output, "/da").kind == "redirect"
+    assert resolve_request(output, "/da/nyheder/x/").kind == "missing"
+    for bad in ("/../x", "relative", "/a/../../x", "/%2e%2e/x", "/a\\b", "/a%00b"):
+        assert resolve_request(output, bad).kind == "refused", bad
+
+
+# the reload script
+
+
+def test_the_script_goes_before_the_last_body_end_tag():
+    document = b"<body><pre>&lt;/body&gt;</pre></BODY >\n"
+    result = inject_reload(document, "g-1")
+    assert result.endswith(b"</BODY >\n")
+    assert b'"g-1"' in result
+    assert inject_reload(b"<p>fragment", "g-1").startswith(b"<p>fragment<script>")
+
+
+def test_the_events_stream_announces_each_build(live):
+    state: LiveState = live.state
+    host, port = live.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), port, timeout=10)
+    try:
+        conn.request("GET", EVENTS_PATH)
+        response = conn.getresponse()
+        assert response.status == 200
+        assert response.getheader("Content-Type").startswith("text/event-stream")
+
+        def next_generation() -> str:
+            while True:
+                line = response.fp.readline().decode()
+                if line.startswith("data: "):
+                    return line.removeprefix("data: ").strip()
+
+        first = next_generation()
+        assert first == state.generation
+        state.begin_build()
+        state.finish_build()
+        second = next_generation()
+        assert second != first and second == state.generation
+        state.finish_build([error("content/da/a.md", 2, "broken")])
+        assert next_generation() not in (first, second)
+    finally:
+        conn.close()
+
+
+def test_a_page_carries_the_generation_it_was_served_at(live):
+    _, _, body = get(live, "/")
+    assert f'"{live.state.generation}"'.encode() in body
+
+
+# the error page
+
+
+def test_while_the_build_fails_every_page_shows_the_errors(live):
+    live.state.finish_build([
+        error("content/da/2021/a.md", 3, "the front matter is not valid YAML: <oops>",
+              "check the quotes"),
+        warning("content/da/2021/b.md", 5, "unknown front-matter key 'autors'"),
+    ])
+    for path in ("/", "/da/nyheder/mission-possible/", "/da/nyheder/findes-ikke/"):
+        status, headers, body = get(live, path)
+        assert status == 500
+        text = body.decode()
+        assert "<code>content/da/2021/a.md:3</code>: the front matter is not valid YAML: " \
+               "&lt;oops&gt;" in text
+        assert "hint: check the quotes" in text
+        assert "<oops>" not in text
+        assert EVENTS_PATH in text  # it reloads itself when the file is fixed
+    status, _, body = get(live, "/theme/style.css")  # the rest of the last good site stays
+    assert status == 200 and body == b"body { color: black }"
+
+    live.state.finish_build([])
+    status, _, body = get(live, "/da/nyheder/mission-possible/")
+    assert status == 200 and b"Mission Possible" in body
+
+
+def test_the_error_page_lists_each_problem_in_order():
+    page = error_page([error("b.md", 2, "second"), error("a.md", None, "first")]).decode()
+    assert page.index("<code>a.md</code>: first") < page.index("<code>b.md:2</code>: second")
+    assert "2 error(s)" in page
+
+
+# the command line
+
+
+def test_serve_listens_on_this_computer_only_unless_told():
+    args = make_parser().parse_args(["serve"])
+    assert (args.host, args.port, args.no_drafts) == ("127.0.0.1", 8000, False)
+
+
+def test_a_busy_port_is_a_clear_error(run_cli, make_site):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = run_cli("serve", "--site", make_site(), "--port", str(port))
+    assert code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in err
+    assert "Traceback" not in err
+
+
+def test_serve_needs_a_site(run_cli, tmp_path):
+    code, _, err = run_cli("serve", "--site", tmp_path, "--port", "0")
+    assert code == 1
+    assert "site.toml: site.toml not found" in err
+
+
+# the session: watcher, Builder and server together, in-process
+
+
+def poll(predicate, timeout: float = 30.0, what: str = "condition"):  # type: ignore[no-untyped-def]
+    """Call predicate until it returns something truthy; fail after a generous timeout."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def session(make_site):  # type: ignore[no-untyped-def]
+    """Run sitegen.serve.serve in a thread: yields a function that starts it on a site
+    and returns (base URL, outcomes); stopped through its stop event."""
+    from conftest import FIXED_NOW
+
+    from sitegen.serve import ServeOptions, serve
+
+    running = []
+
+    def start(site: Path, preview: bool = True):  # type: ignore[no-untyped-def]
+        stop = threading.Event()
+        ready: list[str] = []
+        outcomes: list = []
+        options = ServeOptions(site, "127.0.0.1", 0, preview=preview)
+        thread = threading.Thread(target=serve, args=(options, lambda: FIXED_NOW,
+                                                      ready.append, outcomes.append),
+                                  kwargs={"stop": stop}, daemon=True)
+        thread.start()
+        running.append((stop, thread))
+        url = poll(lambda: ready and ready[0], what="the server to start")
+        return url, outcomes
+
+    yield start
+    for stop, thread in running:
+        stop.set()
+        thread.join(timeout=20)
+        assert not thread.is_alive()
+
+
+def fetch(url: str) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, exc.read().decode("utf-8")
+
+
+def test_a_save_rebuilds_and_a_broken_file_is_shown_until_fixed(make_site, session):
+    site = make_site()
+    url, outcomes = session(site)
+    article = url + "da/nyheder/mission-possible/"
+    assert "Tyve virksomheder" in fetch(article)[1]
+    source = site / "content/da/2021/mission-possible.md"
+    text = source.read_text("utf-8")
+
+    source.write_text(text.replace("Tyve", "Tredive"), "utf-8")
+    poll(lambda: "Tredive virksomheder" in fetch(article)[1], what="the edit")
+    assert outcomes[-1].changes[0].path == "content/da/2021/mission-possible.md"
+
+    source.write_text(text.replace("date: 2021-11-01 09:00", "date: den første"), "utf-8")
+    status, body = poll(lambda: (r := fetch(article))[0] == 500 and r, what="the error page")
+    assert "content/da/2021/mission-possible.md:3" in body
+    assert outcomes[-1].failed
+
+    source.write_text(text, "utf-8")
+    poll(lambda: fetch(article)[0] == 200, what="the article to come back")
+    assert not (site / "build").exists()
+
+
+def test_changes_to_site_toml_and_people_rebuild_too(make_site, session):
+    site = make_site()
+    url, _ = session(site)
+    config = site / "site.toml"
+    config.write_text(config.read_text("utf-8").replace('title = "Nyheder"',
+                                                        'title = "Nyheder fra Nord"'), "utf-8")
+    poll(lambda: "Nyheder fra Nord" in fetch(url + "da/")[1], what="the new site title")
+    person = site / "content/people/kurt-bennetsen.md"
+    person.write_text(person.read_text("utf-8").replace("Kurt Bennetsen", "Kurt B. Bennetsen"),
+                      "utf-8")
+    poll(lambda: "Kurt B. Bennetsen" in fetch(url + "da/nyheder/mission-possible/")[1],
+         what="the person's new name on the article")
+
+
+def test_editor_temp_files_do_not_rebuild(make_site, session):
+    site = make_site()
+    url, outcomes = session(site)
+    builds = len(outcomes)
+    (site / "content/da/2021/.mission-possible.md.swp").write_bytes(b"\x00vim swap")
+    (site / "content/da/2021/4913").write_text("")
+    (site / "content/da/2021/mission-possible.md~").write_text("backup")
+    # a real save afterwards is the marker that every earlier event has been seen
+    (site / "content/da/2021/ny.md").write_text("---\ntitle: Ny\ndate: 2021-12-01\n---\nNy.\n")
+    poll(lambda: fetch(url + "da/nyheder/ny/")[0] == 200, what="the new article")
+    assert all(c.path == "content/da/2021/ny.md" for o in outcomes[builds:] for c in o.changes)
+
+
+def test_no_drafts_previews_exactly_what_build_publishes(make_site, session, build_site):
+    site = make_site({
+        "content/da/2021/kladde.md": "---\ntitle: K\ndate: 2021-12-01\ndraft: true\n---\nK.\n",
+        "content/da/2099/senere.md": "---\ntitle: S\ndate: 2099-01-01\n---\nS.\n"})
+    url, _ = session(site, preview=False)
+    assert fetch(url + "da/nyheder/kladde/")[0] == 404
+    assert fetch(url + "da/nyheder/senere/")[0] == 404
+    built = build_site(site)
+    preview = site / ".sitegen-cache/serve/published"
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes()
+                for p in folder.rglob("*") if p.is_file()}
+
+    assert files(preview) == files(built)
+
+
+def test_a_bug_during_a_build_becomes_an_error_page_not_a_crash(tmp_path):
+    from sitegen.serve.session import Session
+
+    class Broken:
+        def build(self, now):  # type: ignore[no-untyped-def]
+            raise RuntimeError("boom")
+
+    state = LiveState(tmp_path)
+    outcomes: list = []
+    from conftest import FIXED_NOW
+
+    outcome = Session(Broken(), state, lambda: FIXED_NOW, outcomes.append).rebuild()
+    assert outcome.failed and outcomes == [outcome]
+    assert "internal error in sitegen: RuntimeError: boom" in state.problems[0].message
