@@ -37,7 +37,7 @@ test: $(STAMP) $(TOOLS)
 MESSAGES := themes/default/translations
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --project=sitegen --copyright-holder="sitegen contributors" \
-		--add-comments=Translators: --sort-by-file --width=100 \
+		--add-comments=Translators: --add-location=file --sort-by-file --width=100 \
 		-o $(MESSAGES)/messages.pot themes/default/templates
 	for lang in da nb; do \
 		$(BIN)/pybabel update -i $(MESSAGES)/messages.pot -d $(MESSAGES) -l $$lang \
