@@ -15,8 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-01-01T12:00:00+00:00"
 FIXED_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
 
-# Page kinds of the plan: each language has all of these (given articles with tags), and
-# the site as a whole these language-neutral ones.
+# Page kinds of the plan: each language has at least these (given articles with tags),
+# and the site as a whole at least these language-neutral ones.
 LANGUAGE_KINDS = frozenset({
     "home", "news", "article", "people", "person", "person_feed", "vcard", "clusters",
     "cluster", "cluster_feed", "tag", "language_feed", "feeds", "404"})

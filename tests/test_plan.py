@@ -72,9 +72,10 @@ def test_every_page_kind_is_planned_in_both_languages(make_site):
     norwegian = ARTICLE_NO.replace("translation_key:", "tags: [eksport]\ntranslation_key:")
     pages, problems = plan(make_site({"content/no/2021/mission.md": norwegian}))
     assert problems == []
-    for lang in ("da", "no"):
-        assert {p.kind for p in pages if p.lang == lang} == LANGUAGE_KINDS
-    assert {p.kind for p in pages if p.lang is None} == NEUTRAL_KINDS
+    danish, norwegian = ({p.kind for p in pages if p.lang == lang} for lang in ("da", "no"))
+    assert danish == norwegian
+    assert LANGUAGE_KINDS <= danish
+    assert NEUTRAL_KINDS <= {p.kind for p in pages if p.lang is None}
 
 
 def test_urls_are_lower_case_and_pretty_and_outputs_unique(make_site):
@@ -115,7 +116,8 @@ def test_a_language_without_articles_still_has_its_pages(make_site):
     pages, problems = plan(make_site({"content/no/2021/mission.md": None,
                                       "content/da/2021/mission-possible.md": article("M")}))
     assert problems == []
-    assert {p.kind for p in pages if p.lang == "no"} == LANGUAGE_KINDS - {"article", "tag"}
+    danish = {p.kind for p in pages if p.lang == "da"}
+    assert {p.kind for p in pages if p.lang == "no"} == danish - {"article", "tag"}
 
 
 # collisions
