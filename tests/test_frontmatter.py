@@ -175,3 +175,13 @@ def test_the_python_yaml_loader_also_reports_deep_nesting(monkeypatch):
 def test_a_recursive_alias_composes_without_hanging():
     source, problems = parse("---\ntitle: A\ntags: &t [*t]\n---\n")
     assert problems == [] and source is not None
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_pasted_unicode_line_separators_do_not_shift_lines(char):
+    for title in (f"Mission{char}Possible", f'"Mission{char}Possible"'):
+        source, problems = parse(f"---\ntitle: {title}\ndate: 2021-11-01\n---\n")
+        assert problems == []
+        assert source is not None
+        assert [(e.key, e.line) for e in source.entries] == [("title", 2), ("date", 3)]
+        assert source.get("title").node.value == "Mission Possible"

@@ -15,6 +15,7 @@ import yaml
 from sitegen.errors import Problem, error
 
 FENCE = "---"
+YAML_ONLY_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
 # libyaml's composer when available: ten times faster, same nodes and marks.
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -103,7 +104,9 @@ def split(path: str, text: str) -> tuple[SourceText | None, list[Problem]]:
     except StopIteration:
         return None, [error(path, 1, "the front matter is never closed",
                             "add a line with '---' after the last front-matter line")]
-    yaml_text = "\n".join(lines[1:end])
+    # YAML also breaks lines at NEL, LS and PS, invisible characters that come with text
+    # pasted from other programs; as spaces they keep YAML's lines the file's lines.
+    yaml_text = "\n".join(lines[1:end]).translate(YAML_ONLY_BREAKS)
     body = "\n".join(lines[end + 1:])
     try:
         root = yaml.compose(yaml_text, Loader=FAST_LOADER)
