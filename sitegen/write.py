@@ -44,6 +44,20 @@ def check_output_dir(out: Path, site_root: Path) -> None:
                                               and not (out / MARKER).exists())):
         raise OutputRefused(f"{out} exists and was not made by sitegen; "
                             "choose an empty or new folder with --out")
+    _check_creatable(out)
+
+
+def _check_creatable(out: Path) -> None:
+    """The output and its temporary siblings are made in its parent: it must be a folder
+    we may write in (or one we can create), not a file."""
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputRefused(f"cannot make the output folder {out}: {parent} is a file")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputRefused(f"cannot make the output folder {out}: "
+                            f"no permission to write in {parent}")
 
 
 class Stage:

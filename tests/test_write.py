@@ -100,6 +100,21 @@ def test_a_folder_among_the_sources_is_refused(tmp_path, inside):
         check_output_dir(site / inside, site)
 
 
+def test_a_folder_under_a_file_is_refused(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(OutputRefused, match="is a file"):
+        check_output_dir(tmp_path / "afile" / "deeper" / "out", tmp_path / "site")
+
+
+def test_the_cli_refuses_an_output_it_cannot_make(make_site, run_cli, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    code, _, err = run_cli("build", "--site", make_site(), "--out", tmp_path / "afile/out",
+                           "--now", NOW)
+    assert code == 2
+    assert "is a file" in err
+    assert "internal error" not in err
+
+
 def test_a_file_is_refused(tmp_path):
     (tmp_path / "out").write_text("x")
     with pytest.raises(OutputRefused):
