@@ -7,7 +7,7 @@ so there are no generated .mo files to forget to commit or to let go stale.
 from __future__ import annotations
 
 import gettext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -54,22 +54,26 @@ class Formatter:
     """Dates and numbers as a reader of this language writes them."""
 
     language: LanguageConfig
+    locale: Locale = field(init=False)  # parsed once: Babel would parse the name per call
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "locale", Locale.parse(self.language.locale))
 
     def _local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.language.tz)
 
     def date(self, moment: datetime, form: str = "long") -> str:
-        return format_date(self._local(moment), form, locale=self.language.locale)
+        return format_date(self._local(moment), form, locale=self.locale)
 
     def time(self, moment: datetime) -> str:
-        return format_time(self._local(moment), "short", locale=self.language.locale)
+        return format_time(self._local(moment), "short", locale=self.locale)
 
     def datetime(self, moment: datetime, form: str = "long") -> str:
         return format_datetime(self._local(moment), form, tzinfo=self.language.tz,
-                               locale=self.language.locale)
+                               locale=self.locale)
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.language.locale)
+        return format_decimal(value, locale=self.locale)
 
     def iso(self, moment: datetime) -> str:
         return self._local(moment).isoformat()

@@ -121,6 +121,10 @@ class Site:
     assets: tuple[Asset, ...]
     preview: bool = False  # drafts/embargoed kept and marked with a banner
     listings: Listings = field(default_factory=Listings)
+    ordered: Mapping[str, tuple[Article, ...]] = field(default_factory=dict)  # = by_language
 
     def newest(self, lang: str) -> tuple[Article, ...]:
+        """A language's articles, newest first (built once in resolve: pages ask often)."""
+        if lang in self.ordered:
+            return self.ordered[lang]
         return tuple(self.articles[key] for key in self.by_language.get(lang, ()))

@@ -124,7 +124,7 @@ def _sitemap(fp: Fingerprints, page: Page) -> list[str]:
     lastmod and language versions. An article's text is not part of it, so editing a
     body leaves the sitemap alone; its dates, links between languages and listings are."""
     site = fp.site
-    return [repr((key, a.url, a.modified.isoformat(), a.draft, a.embargoed,
+    return [repr((key, a.url, a.date.isoformat(), a.modified.isoformat(), a.draft, a.embargoed,
                   sorted(a.translations.items()), a.authors, a.contacts, a.clusters,
                   tuple(t.slug for t in a.tags)))
             for key, a in sorted(site.articles.items())]

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sitegen.model import Article, Site
 from sitegen.plan.formats import HTML
-from sitegen.plan.pages import Page
+from sitegen.plan.pages import PER_PAGE, Page
 from sitegen.render import queries
 from sitegen.render.feeds import escape, published
 from sitegen.render.structured import full_url, hreflang_links
@@ -48,6 +48,9 @@ def _articles_of(site: Site, page: Page) -> Iterable[Article]:
         return queries.cluster_articles(site, lang, page.subject)
     if page.kind == "tag":
         return queries.tag_articles(site, lang, page.subject)
+    if page.kind in ("news", "home"):  # what the page lists, not the whole archive
+        start = (page.number - 1) * PER_PAGE
+        return site.newest(lang)[start:start + PER_PAGE]
     return site.newest(lang)
 
 

@@ -209,7 +209,9 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
     if any(p.is_error for p in problems):
         return None, problems
     site = Site(config, options.now, linked, by_language, people, clusters, assets,
-                preview=options.preview, listings=make_listings(linked, by_language))
+                preview=options.preview, listings=make_listings(linked, by_language),
+                ordered={lang: tuple(linked[key] for key in keys)
+                         for lang, keys in by_language.items()})
     return site, problems
 
 
