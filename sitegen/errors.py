@@ -55,7 +55,9 @@ class Problem:
         }
 
 
-def error(path: str, line: int | None, message: str, hint: str = "", code: str = "error") -> Problem:
+def error(
+    path: str, line: int | None, message: str, hint: str = "", code: str = "error"
+) -> Problem:
     return Problem(path, line, message, hint, Severity.ERROR, code)
 
 

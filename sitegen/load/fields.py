@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 import yaml
 
@@ -178,7 +178,7 @@ def parse_moment(value: str, tz: tzinfo) -> datetime | None:
     if offset is None:
         return moment.replace(tzinfo=tz)
     if offset == "Z":
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     sign = 1 if offset[0] == "+" else -1
     digits = offset[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:])
