@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 CLEAR_LINE = "\r\x1b[K"
+DELAY = 0.3  # seconds a build runs before the bar appears: "more than a moment"
 
 
 def format_bar(label: str, done: int, total: int, width: int = 30) -> str:
@@ -33,14 +34,15 @@ class ProgressBar:
     """
 
     def __init__(self, stream: TextIO | None = None, enabled: bool | None = None,
-                 label: str = "Rendering", delay: float = 0.3, interval: float = 0.1,
+                 label: str = "Rendering", delay: float | None = None, interval: float = 0.1,
                  clock: Callable[[], float] = time.monotonic):
         self.stream = stream if stream is not None else sys.stderr
         if enabled is None:
             isatty = getattr(self.stream, "isatty", None)
             enabled = bool(isatty and isatty())
         self.enabled = enabled
-        self.label, self.delay, self.interval, self.clock = label, delay, interval, clock
+        self.label, self.interval, self.clock = label, interval, clock
+        self.delay = DELAY if delay is None else delay
         self.started = clock()
         self._drawn_at: float | None = None
 
