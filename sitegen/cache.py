@@ -33,7 +33,7 @@ MAGIC = b"sitegen-cache\n"
 class BuildState:
     inputs: str = ""  # digest of every input's stamp, the options and the config
     valid_until: datetime | None = None  # when the clock next changes the site
-    output_id: str = ""  # written into the output's marker: proves it is as we left it
+    output_id: str = ""  # write.output_identity() after our build: the folder is as we left it
     outputs: dict[str, str] = field(default_factory=dict)  # output path -> digest
     sizes: dict[str, int] = field(default_factory=dict)  # output path -> bytes
     config: str = ""  # digest of site.toml: the file cache is only valid for one
@@ -74,6 +74,18 @@ def load_state(path: Path, kind: type = BuildState) -> Any:
     return state if isinstance(state, kind) else None
 
 
+KEEP_STATES = 6  # output folders remembered per site (build/, serve's, a few more)
+
+
+def _prune(folder: Path) -> None:
+    """Forget the least recently used output folders' states beyond KEEP_STATES."""
+    states = sorted(folder.glob("state-*.pickle"), key=lambda p: p.stat().st_mtime,
+                    reverse=True)
+    for old in states[KEEP_STATES:]:
+        old.unlink(missing_ok=True)
+        old.with_name(old.name.replace("state-", "content-")).unlink(missing_ok=True)
+
+
 def save_state(path: Path, state: BuildState | ContentCache) -> None:
     """Write atomically; a cache we cannot write is only a slower next build."""
     try:
@@ -86,5 +98,7 @@ def save_state(path: Path, state: BuildState | ContentCache) -> None:
             stream.write(MAGIC + code_digest().encode() + b"\n")
             pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        if isinstance(state, BuildState):
+            _prune(path.parent)
     except OSError:
         pass

@@ -27,7 +27,7 @@ from sitegen.fingerprint import RACY_SECONDS, code_digest, digest, fingerprint
 from sitegen.load.discover import walk
 from sitegen.locations import CONFIG_NAME, DEFAULT_THEME
 from sitegen.report import BuildReport
-from sitegen.write import MARKER, build_lock, marker_text, staged_output
+from sitegen.write import build_lock, output_identity, staged_output
 
 # The quick path (nothing changed) needs none of the heavy machinery; it is imported
 # where a real build begins.
@@ -131,7 +131,7 @@ class Builder:
         """The output is exactly as our last build left it (cheap checks: the marker's
         id and every file's size)."""
         try:
-            if (self.out / MARKER).read_text().strip().splitlines()[-1] != state.output_id:
+            if output_identity(self.out) != state.output_id:
                 return False
             return all((self.out / rel).stat().st_size == size
                        for rel, size in state.sizes.items())
@@ -185,13 +185,11 @@ class Builder:
         to_copy = copies(prepared, self.site_root)
         for rel, source in to_copy.items():
             digests[rel] = "copy:" + fingerprint(source, stamped_at)
-        # Derived from the content, so that equal builds leave equal bytes, marker included.
-        output_id = digest(f"{rel}:{value}" for rel, value in sorted(digests.items()))
         if state is None:
-            sizes, copied = self._full(prepared, output_id, on_page)
+            sizes, copied = self._full(prepared, on_page)
         else:
             sizes, copied = self._incremental(prepared, state, digests, to_copy, on_page)
-            _write_if_changed(self.out, MARKER, marker_text(output_id).encode())
+        output_id = output_identity(self.out)
         report = make_report(prepared, started, str(self.out), copied)
         new_state = BuildState(
             inputs=inputs, valid_until=_next_change(prepared, caches.files.values(),
@@ -215,12 +213,11 @@ class Builder:
             save_state(self._content_file, self.content)
             save_state(self._state_file, self.state)
 
-    def _full(self, prepared: Prepared, output_id: str,
-              on_page: OnPage | None) -> tuple[dict[str, int], int]:
+    def _full(self, prepared: Prepared, on_page: OnPage | None) -> tuple[dict[str, int], int]:
         from sitegen.pipeline import copies, publish
 
         self.last_mode = "full"
-        with staged_output(self.out, output_id, locked=True) as stage:
+        with staged_output(self.out, locked=True) as stage:
             sizes = publish(prepared, self.site_root, stage, on_page, self.jobs)
         for rel, source in copies(prepared, self.site_root).items():
             sizes[rel] = source.stat().st_size
@@ -230,6 +227,7 @@ class Builder:
     def _incremental(self, prepared: Prepared, state: BuildState, digests: dict[str, str],
                      to_copy: dict[str, Path], on_page: OnPage | None
                      ) -> tuple[dict[str, int], int]:
+        from sitegen import search
         from sitegen.pipeline import render_pages
 
         self.last_mode = "incremental"
@@ -257,6 +255,8 @@ class Builder:
         for rel in set(state.outputs) - set(digests):
             _remove(self.out, rel)
             sizes.pop(rel, None)
+        # Pagefind runs only if an indexed page changed; the new index is swapped in whole.
+        search.index_published(self.out, prepared.site, prepared.pages)
         self.last_written = written + copied
         return sizes, copied
 

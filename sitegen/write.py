@@ -18,9 +18,18 @@ from pathlib import Path
 MARKER = ".sitegen-output"
 
 
-def marker_text(output_id: str) -> str:
-    """The marker that says a folder is sitegen's; its last line identifies the build."""
-    return f"This folder is made by sitegen and replaced whole on every build.\n{output_id}\n"
+MARKER_TEXT = "This folder is made by sitegen and replaced whole on every build.\n"
+
+
+def output_identity(out: Path) -> str:
+    """Which build made this folder: the marker file's inode and time, which only a new
+    full build changes. Kept in the build cache, never in the output (builds of the same
+    content stay byte-identical)."""
+    try:
+        info = (out / MARKER).stat()
+    except OSError:
+        return ""
+    return f"{info.st_ino}:{info.st_mtime_ns}"
 
 
 class OutputRefused(Exception):
@@ -97,19 +106,17 @@ def build_lock(out: Path) -> Iterator[None]:
 
 
 @contextmanager
-def staged_output(out: Path, output_id: str = "", locked: bool = False) -> Iterator[Stage]:
+def staged_output(out: Path, locked: bool = False) -> Iterator[Stage]:
     """Yield a Stage; on normal exit it replaces `out` in two renames.
 
-    `output_id` goes into the output's marker file, so that the next build can tell that
-    the folder is still exactly as this build left it. `locked`: the caller already holds
-    the build lock."""
+    `locked`: the caller already holds the build lock."""
     out = out.resolve()
     with nullcontext() if locked else build_lock(out):
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
             stage = Stage(tmp)
             yield stage
-            (tmp / MARKER).write_text(marker_text(output_id))
+            (tmp / MARKER).write_text(MARKER_TEXT)
             os.chmod(tmp, 0o755)
             _swap(tmp, out)
         except BaseException:
