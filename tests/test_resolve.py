@@ -364,3 +364,23 @@ def test_a_link_to_an_article_with_errors_is_not_also_a_broken_link(make_site, c
     assert "content/no/2021/mission.md:1: the article has no 'date'" in output
     assert "leads to nothing" not in output
     assert "1 error(s)" in output
+
+
+def test_media_used_only_by_an_embargoed_article_is_not_published(make_site, build_site):
+    site = make_site({
+        "content/media/2026/secret.jpg": b"\xff\xd8\xffsecret",
+        "content/media/2026/inline.png": b"\x89PNGinline",
+        "content/media/2026/shared.jpg": b"\xff\xd8\xffshared",
+        "content/da/2026/later.md": (
+            "---\ntitle: Later\ndate: 2099-01-01 09:00\nimage: media/2026/secret.jpg\n"
+            "image_alt: Secret\n---\n![x](../../media/2026/inline.png) "
+            "![y](/media/2026/shared.jpg)\n"),
+        "content/da/2026/now.md": (
+            "---\ntitle: Now\ndate: 2021-01-01 09:00\n---\n![y](/media/2026/shared.jpg)\n"),
+    })
+    out = build_site(site)
+    assert not (out / "media/2026/secret.jpg").exists()
+    assert not (out / "media/2026/inline.png").exists()
+    assert (out / "media/2026/shared.jpg").exists()
+    future = build_site(site, "--future")
+    assert (future / "media/2026/secret.jpg").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -200,9 +201,10 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
             key=lambda a: (a.date, a.key), reverse=True))
         for code in config.language_codes
     }
+    withheld = _withheld_media(loaded, options, rendered)
     assets = tuple(
         [Asset(urls.media(path), f"content/{path}", size)
-         for path, size in sorted(loaded.media.items())]
+         for path, size in sorted(loaded.media.items()) if path not in withheld]
         + [Asset("/" + rel.removeprefix("static/"), rel, size)
            for rel, size in sorted(loaded.static.items())]
     )
@@ -232,3 +234,32 @@ def make_listings(articles: dict[str, Article],
                 by_tag[lang, tag.slug].append(key)
     freeze = lambda d: {k: tuple(v) for k, v in d.items()}  # noqa: E731
     return Listings(freeze(by_person), freeze(by_cluster), freeze(by_tag))
+
+
+MEDIA_PATH = re.compile(r"""(?:\.\./|/)*media/[^\s)"'<>]+""")
+
+
+def _withheld_media(loaded: Loaded, options: BuildOptions,
+                    rendered: dict[str, RenderedBody]) -> frozenset[str]:
+    """Media used only by drafts or embargoed articles: publishing them would let a
+    reader guess the story (a new leader's portrait) before it is out."""
+    hidden_use: set[str] = set()
+    public_use = {p.photo for p in loaded.people if p.photo}
+    for article in loaded.articles:
+        if _published(article, options):
+            if article.image:
+                public_use.add(article.image)
+            body = rendered.get(article.path)
+            for _, url in body.links if body else ():
+                if url and url.startswith("/media/"):
+                    public_use.add(url.lstrip("/").split("#")[0])
+        else:
+            if article.image:
+                hidden_use.add(article.image)
+            folder = posixpath.dirname(article.path.removeprefix("content/"))
+            for match in MEDIA_PATH.finditer(article.body):
+                target = match.group(0)
+                path = (target.lstrip("/") if target.startswith("/")
+                        else posixpath.normpath(posixpath.join(folder, target)))
+                hidden_use.add(path)
+    return frozenset(hidden_use - public_use)
