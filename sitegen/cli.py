@@ -371,6 +371,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nstopped", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `sitegen check | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_CONTENT
     except Exception:  # a bug in sitegen, not the editor's fault: say so plainly
         if os.environ.get("SITEGEN_DEBUG"):
             traceback.print_exc()

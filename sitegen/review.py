@@ -45,7 +45,12 @@ from sitegen.plan.pages import Page
 from sitegen.resolve import BuildOptions
 from sitegen.resolve.links import LinkTargets
 from sitegen.resolve.site import translation_key
-from sitegen.scaffold import ALL_MARKERS, language_name
+from sitegen.scaffold import (
+    ALL_MARKERS,
+    DEFAULT_TRANSLATE,
+    TRANSLATE_MARKERS,
+    language_name,
+)
 
 IMAGE_LIMIT = 1_000_000  # bytes: "1 MB" as file managers show it
 SUMMARY_LIMIT = 300  # characters a feed reader shows before cutting
@@ -187,6 +192,13 @@ def long_summaries(site: Site, loaded: Loaded, limit: int = SUMMARY_LIMIT) -> li
 
 # --- text left from `sitegen new` ------------------------------------------------------
 
+TRANSLATE = frozenset(TRANSLATE_MARKERS.values()) | {DEFAULT_TRANSLATE}
+
+
+def _todo(marker: str) -> str:
+    return "translate the text" if marker in TRANSLATE else "write the text"
+
+
 def _marked(text: str | None) -> str | None:
     if not text:
         return None
@@ -204,14 +216,14 @@ def placeholders(loaded: Loaded, published: set[str]) -> list[Problem]:
             if marker:
                 problems.append(warning(
                     article.path, None, f"'{key}' still starts with '{marker}'",
-                    "write the text, then remove the marker", code="placeholder"))
+                    f"{_todo(marker)}, then remove the marker", code="placeholder"))
         for number, line in enumerate(article.body.split("\n")):
             marker = _marked(line)
             if marker and line.startswith(marker):
                 problems.append(warning(
                     article.path, article.body_line + number,
                     f"text left from 'sitegen new': the line starts with '{marker}'",
-                    "write the text, then delete the line", code="placeholder"))
+                    f"{_todo(marker)}, then delete the line", code="placeholder"))
     return problems
 
 

@@ -323,6 +323,7 @@ class LiveServer(ThreadingHTTPServer):
     """One thread per request; the event streams are daemon threads that end on close."""
 
     daemon_threads = True
+    request_queue_size = 64  # a page and its files, from several tabs at once
 
     def __init__(self, address: tuple[str, int], state: LiveState,
                  log_requests: bool = False):
