@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import urls
+from sitegen import search, urls
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import BuildFailed, Problem, error, sort_problems
 from sitegen.load.content import FileCache, load_discovered
@@ -163,6 +163,7 @@ def publish(prepared: Prepared, site_root: Path, stage: Stage,
     sizes = render_pages(prepared, prepared.pages, stage.root, jobs, on_page)
     for rel, source in copies(prepared, site_root).items():
         stage.copy(rel, source)
+    search.index_published(stage.root, prepared.site, prepared.pages)
     return sizes  # type: ignore[return-value]
 
 

@@ -19,7 +19,7 @@ FIXED_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
 # and the site as a whole at least these language-neutral ones.
 LANGUAGE_KINDS = frozenset({
     "home", "news", "article", "people", "person", "person_feed", "vcard", "clusters",
-    "cluster", "cluster_feed", "tag", "language_feed", "feeds", "404"})
+    "cluster", "cluster_feed", "tag", "language_feed", "feeds", "search", "404"})
 NEUTRAL_KINDS = frozenset({"root", "not_found", "sitemap", "news_sitemap", "robots"})
 
 SITE_TOML = """\

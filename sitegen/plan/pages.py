@@ -68,6 +68,7 @@ def _language_pages(site: Site, lang: str) -> Iterator[Page]:
         yield _page(urls.tag(lang, slug), "tag", lang, subject=slug)
     yield _page(urls.language_feed(lang), "language_feed", lang, format=RSS)
     yield _page(urls.feeds_page(lang), "feeds", lang)
+    yield _page(urls.search_page(lang), "search", lang)
     yield _page(urls.not_found(lang), "404", lang)
 
 

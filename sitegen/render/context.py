@@ -58,7 +58,7 @@ def alternates(site: Site, page: Page) -> list[Alternate]:
             url = {
                 "home": urls.home, "news": urls.news_index, "people": urls.people_index,
                 "clusters": urls.clusters_index, "feeds": urls.feeds_page,
-                "404": urls.not_found,
+                "search": urls.search_page, "404": urls.not_found,
             }.get(page.kind, urls.home)(code)
         result.append(Alternate(language, url, exact))
     return result
