@@ -25,6 +25,7 @@ from watchdog.observers import Observer
 from sitegen.cache import CACHE_DIR
 from sitegen.engine import Builder
 from sitegen.errors import BuildFailed, Problem, error
+from sitegen.parallel import default_jobs
 from sitegen.report import BuildReport
 from sitegen.serve.server import LiveServer, LiveState
 from sitegen.serve.watch import Change, ChangeKind, Debouncer, classify, relevant_event
@@ -159,18 +160,31 @@ def serve(options: ServeOptions, now: Callable[[], datetime],
                          f"{exc.strerror or exc}{hint}") from exc
     thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)
     watcher = Watcher(site_root)
-    builder = Builder(site_root, out, drafts=options.preview, future=options.preview)
+    # The Builder keeps the site in memory between rebuilds; its cache is written to disk
+    # after the first build and at the end, not after every save (that would cost time
+    # on each one), so that the next `sitegen serve` starts warm.
+    builder = Builder(site_root, out, drafts=options.preview, future=options.preview,
+                      jobs=default_jobs(), autosave=False)
     session = Session(builder, state, now, on_build)
     try:
         thread.start()
         watcher.start()  # before the first build, so no save is missed
         session.rebuild()
+        _save(builder)
         on_ready(server.url)
         _loop(site_root, watcher, session, stop)
     finally:
         watcher.stop()
         server.stop()
         thread.join(timeout=5)
+        _save(builder)
+
+
+def _save(builder: Builder) -> None:
+    try:
+        builder.save()
+    except OSError:
+        pass  # a cache that cannot be written only makes the next start slower
 
 
 def preview_folder(site_root: Path, preview: bool) -> Path:
