@@ -390,3 +390,24 @@ def test_a_bug_during_a_build_becomes_an_error_page_not_a_crash(tmp_path):
     outcome = Session(Broken(), state, lambda: FIXED_NOW, outcomes.append).rebuild()
     assert outcome.failed and outcomes == [outcome]
     assert "internal error in sitegen: RuntimeError: boom" in state.problems[0].message
+
+
+def test_a_site_broken_at_start_is_served_as_the_error_page(make_site, session):
+    site = make_site({"content/da/2021/mission-possible.md": "---\ntitle: [A\n---\n"})
+    url, outcomes = session(site)
+    assert outcomes[0].failed
+    status, body = fetch(url + "da/nyheder/mission-possible/")
+    assert status == 500 and "content/da/2021/mission-possible.md:2" in body
+    from conftest import ARTICLE_DA
+
+    (site / "content/da/2021/mission-possible.md").write_text(ARTICLE_DA, "utf-8")
+    poll(lambda: fetch(url + "da/nyheder/mission-possible/")[0] == 200, what="the fix")
+
+
+def test_a_deleted_article_is_gone_from_the_preview(make_site, session):
+    site = make_site({"content/da/2021/ekstra.md": "---\ntitle: Ekstra\ndate: 2021-12-01\n"
+                                                   "---\nEkstra.\n"})
+    url, _ = session(site)
+    assert fetch(url + "da/nyheder/ekstra/")[0] == 200
+    (site / "content/da/2021/ekstra.md").unlink()
+    poll(lambda: fetch(url + "da/nyheder/ekstra/")[0] == 404, what="the page to go")
