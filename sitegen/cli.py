@@ -20,7 +20,6 @@ from sitegen import __version__
 from sitegen.engine import build
 from sitegen.errors import BuildFailed, Problem, sort_problems
 from sitegen.parallel import default_jobs
-from sitegen.pipeline import check
 from sitegen.progress import ProgressBar, Timeline, fan_out
 from sitegen.report import BuildReport
 from sitegen.resolve import BuildOptions
@@ -228,9 +227,8 @@ def _check(args: argparse.Namespace) -> tuple[list[Problem], Review, Timeline]:
                       label="Checking")
     timeline = Timeline()
     try:
-        result = check(args.site, options, fan_out(bar, timeline))
+        result, review = review_site(args.site, options, fan_out(bar, timeline))
         problems = list(result.problems)
-        review = review_site(args.site, options)
     except BuildFailed as failed:
         problems, review = list(failed.problems), Review()
     finally:

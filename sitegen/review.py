@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,12 +37,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from sitegen import urls
 from sitegen.errors import Problem, sort_problems, warning
-from sitegen.load.content import Loaded, load_content
+from sitegen.load.content import Loaded, load_discovered
+from sitegen.load.discover import discover
 from sitegen.load.frontmatter import decode, split
 from sitegen.markdown import render_body, split_target
 from sitegen.model import Site
-from sitegen.pipeline import prepare
+from sitegen.pipeline import Caches, OnPage, prepare, render_all, report
 from sitegen.plan.pages import Page
+from sitegen.report import BuildReport
 from sitegen.resolve import BuildOptions
 from sitegen.resolve.links import LinkTargets
 from sitegen.resolve.site import translation_key
@@ -57,6 +60,8 @@ SUMMARY_LIMIT = 300  # characters a feed reader shows before cutting
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif",
                             ".tiff", ".bmp", ".heic", ".svg"})
 HREF = re.compile(r'\b(?:href|src)="([^"]*)"')
+# Absolute link targets as written in Markdown or HTML: a quick look before parsing.
+ABSOLUTE_TARGET = re.compile(r"""(?:\]\(\s*<?|\]:\s*<?|(?:href|src)\s*=\s*["']?)(/[^\s)>"']*)""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +241,18 @@ def _known_url(url: str, known: set[str]) -> bool:
     return path in known or f"{path}/" in known or path.startswith("/theme/")
 
 
+def _may_link_to_site_urls(body: str) -> bool:
+    """Whether a body may hold a link to a site URL (not a source file, not media):
+    only those bodies need parsing when source-file links are the build's business."""
+    for target in ABSOLUTE_TARGET.findall(body):
+        if target.startswith("//"):
+            continue  # another site, without a scheme
+        path = split_target(target)[0]
+        if not (path.endswith(".md") or path.startswith("/media/")):
+            return True
+    return False
+
+
 def dead_links(loaded: Loaded, site: Site, pages: Sequence[Page]) -> list[Problem]:
     """Internal links that lead nowhere. A published article's links to source files
     are the build's business (an error there); here: links to site URLs, every link of
@@ -270,7 +287,7 @@ def dead_links(loaded: Loaded, site: Site, pages: Sequence[Page]) -> list[Proble
                 return None
             return resolved
 
-        if not body.strip():
+        if not body.strip() or (only_urls and not _may_link_to_site_urls(body)):
             return
         for broken in render_body(body, check).broken:
             if broken.target in kept_as_written:
@@ -343,10 +360,23 @@ def _with_lines(site_root: Path, problems: Iterable[Problem]) -> list[Problem]:
     return result
 
 
-def review_site(site_root: Path, options: BuildOptions) -> Review:
-    """Load and resolve the site with the pipeline's steps, then review it. Raises
-    BuildFailed when the site does not build (the build's errors come first)."""
-    prepared = prepare(site_root, options)
-    loaded, _ = load_content(site_root, prepared.site.config)
-    found = review(loaded, prepared.site, prepared.pages)
-    return Review(tuple(sort_problems(_with_lines(site_root, found.warnings))), found.notes)
+def review_site(site_root: Path, options: BuildOptions,
+                on_page: OnPage | None = None) -> tuple[BuildReport, Review]:
+    """`sitegen check`: what a build would report, then the review of that same site.
+
+    The build's part is pipeline.check's (prepare, render every page, report); it is
+    spelt out here so that the review reuses the prepared site and the parsed files
+    instead of loading and resolving everything a second time. Raises BuildFailed when
+    the site does not build: its errors come first, the review waits for a site."""
+    started = time.perf_counter()
+    caches = Caches()
+    prepared = prepare(site_root, options, caches)
+    for _ in render_all(prepared, on_page):
+        pass
+    result = report(prepared, started, "", 0)
+    config = prepared.site.config
+    found, _ = discover(site_root, config.language_codes)
+    loaded, _ = load_discovered(found, config, [], caches.files)
+    found_review = review(loaded, prepared.site, prepared.pages)
+    return result, Review(tuple(sort_problems(_with_lines(site_root, found_review.warnings))),
+                          found_review.notes)

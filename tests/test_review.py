@@ -161,11 +161,24 @@ def test_links_to_site_urls_that_lead_nowhere(make_site, run_cli):
         Se [Kurt](/no/personer/kurt-bennetsen/) og [klyngen](/no/klynger/green-hub-denmark).
 
         Men [ingen](/no/personer/ingen/), [RSS](/no/rss.xml) og [feil](/no/emner/x/#a).
+
+        Og [en henvisning][r].
+
+        [r]: /no/klynger/ingen/
         """})
     _, report = check_json(run_cli, site)
     dead = [(p["line"], p["message"]) for p in report["problems"] if p["code"] == "dead-link"]
     assert dead == [(9, "link to '/no/emner/x/#a' leads nowhere"),
-                    (9, "link to '/no/personer/ingen/' leads nowhere")]
+                    (9, "link to '/no/personer/ingen/' leads nowhere"),
+                    (11, "link to '/no/klynger/ingen/' leads nowhere")]
+
+
+def test_an_article_with_only_source_links_is_not_parsed_again():
+    from sitegen import review
+
+    assert not review._may_link_to_site_urls("[a](../x.md) ![b](/media/x.jpg) [c](//x.org/)")
+    assert review._may_link_to_site_urls('<a href="/da/personer/">')
+    assert review._may_link_to_site_urls("[a]: </da/emner/x/>")
 
 
 def test_links_in_drafts_and_embargoed_articles_are_checked_now(make_site, run_cli):
