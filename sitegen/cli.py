@@ -306,8 +306,15 @@ class ServePrinter:
 
 
 def _stop_on_sigterm() -> None:
-    """`kill` stops the server as Ctrl-C does: cleanly, folders removed."""
+    """`kill` stops the server as Ctrl-C does: cleanly. Processes forked to render
+    inherit the handler; they just end, as they would without it."""
+    main_pid = os.getpid()
+
     def handler(signum: int, frame: object) -> None:
+        if os.getpid() != main_pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         raise KeyboardInterrupt
 
     try:

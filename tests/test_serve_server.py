@@ -411,3 +411,35 @@ def test_a_deleted_article_is_gone_from_the_preview(make_site, session):
     assert fetch(url + "da/nyheder/ekstra/")[0] == 200
     (site / "content/da/2021/ekstra.md").unlink()
     poll(lambda: fetch(url + "da/nyheder/ekstra/")[0] == 404, what="the page to go")
+
+
+def test_stopping_a_server_that_rendered_on_several_cores_is_quiet(make_site):
+    """Forked render workers inherit serve's SIGTERM handler; they must end silently."""
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import NOW, REPO
+
+    articles = {f"content/da/2021/nyhed-{i:03d}.md":
+                f"---\ntitle: Nyhed {i}\ndate: 2021-10-{1 + i % 28:02d}\ntags: [t{i}]\n---\n"
+                f"Tekst {i}.\n" for i in range(150)}
+    site = make_site(articles)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(REPO), "SITEGEN_NOW": NOW})
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "Serving" in line:
+                break
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert err.strip().endswith("Stopped.")
