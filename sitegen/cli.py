@@ -305,9 +305,10 @@ class ServePrinter:
             print(f"Built {pages} pages in {ms:.0f} ms", flush=True)
 
 
-def _stop_on_sigterm() -> None:
+def _stop_on_signals() -> None:
     """`kill` stops the server as Ctrl-C does: cleanly. Processes forked to render
-    inherit the handler; they just end, as they would without it."""
+    inherit the handler and just end, without a KeyboardInterrupt traceback each (a
+    Ctrl-C in the terminal reaches them too)."""
     main_pid = os.getpid()
 
     def handler(signum: int, frame: object) -> None:
@@ -319,6 +320,7 @@ def _stop_on_sigterm() -> None:
 
     try:
         signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
     except ValueError:  # not the main thread (tests calling main() from a thread)
         pass
 
@@ -333,7 +335,7 @@ def run_serve(args: argparse.Namespace) -> int:
     printer = ServePrinter(args.quiet, args.verbose)
     options = ServeOptions(site, args.host, args.port, preview=not args.no_drafts,
                            log_requests=args.verbose)
-    _stop_on_sigterm()
+    _stop_on_signals()
     try:
         serve(options, now=lambda: build_now(args),
               on_ready=lambda url: printer.ready(url, site.resolve(), options.preview),

@@ -374,6 +374,7 @@ def test_no_drafts_previews_exactly_what_build_publishes(make_site, session, bui
                 for p in folder.rglob("*") if p.is_file()}
 
     assert files(preview) == files(built)
+    assert not any(b"__sitegen" in data for data in files(built).values())
 
 
 def test_a_bug_during_a_build_becomes_an_error_page_not_a_crash(tmp_path):
