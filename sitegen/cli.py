@@ -98,6 +98,9 @@ def make_parser() -> argparse.ArgumentParser:
     _visibility_args(build_cmd)
     build_cmd.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                            help="processes to render with (default: all cores)")
+    build_cmd.add_argument("--no-search", action="store_true",
+                           help="skip the search index (quicker; the search page finds "
+                           "nothing new)")
     build_cmd.add_argument("--clean", action="store_true",
                            help="ignore the cache in .sitegen-cache/ and rebuild everything")
     _verbosity_args(build_cmd, "print only problems")
@@ -197,7 +200,8 @@ def run_build(args: argparse.Namespace) -> int:
         check_output_dir(out, site)
         try:
             result = build(site, out, _options(args), jobs=args.jobs or default_jobs(),
-                           clean=args.clean, on_page=fan_out(bar, timeline))
+                           clean=args.clean, search=not args.no_search,
+                           on_page=fan_out(bar, timeline))
         finally:
             bar.close()
             timeline.finish()

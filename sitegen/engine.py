@@ -14,12 +14,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sitegen.cache import BuildState, ContentCache, load_state, save_state, state_path
 from sitegen.errors import BuildFailed, sort_problems
@@ -109,10 +110,22 @@ class Builder:
     jobs: int = 1
     persistent: bool = True  # keep the state in .sitegen-cache/ between runs
     autosave: bool = True  # write that state after every build (serve: only at the end)
+    # The search index: "now" (within the build), "later" (a background thread after an
+    # incremental build, so a preview shows an edit at once) or "off".
+    search: str = "now"
     state: BuildState | None = field(default=None, init=False)
     content: ContentCache | None = field(default=None, init=False)
     last_mode: str = field(default="", init=False)  # "no-op", "incremental" or "full"
     last_written: int = field(default=0, init=False)
+    _search_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _search_job: tuple[Any, ...] | None = field(default=None, init=False)
+    _search_thread: threading.Thread | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        # Absolute, so that nothing depends on the working folder (links made for the
+        # search indexer, the state's key).
+        self.site_root = self.site_root.resolve()
+        self.out = self.out.resolve()
 
     @property
     def _state_file(self) -> Path:
@@ -150,7 +163,8 @@ class Builder:
         with build_lock(self.out):
             stamped_at = time.time()
             stamps, newest = _stamps(self.site_root)
-            inputs = digest([code_digest(), repr((self.drafts, self.future)), *stamps])
+            inputs = digest([code_digest(), repr((self.drafts, self.future, self.search == "off")),
+                             *stamps])
             if (state is not None and state.inputs == inputs and state.report is not None
                     and newest < state.stamped_at - RACY_SECONDS
                     and state.built_at is not None and state.built_at <= now
@@ -207,6 +221,35 @@ class Builder:
             self.save()
         return report
 
+    def _index_later(self, prepared: Prepared) -> None:
+        """Index in a background thread; of edits made meanwhile, only the last counts."""
+        with self._search_lock:
+            self._search_job = (self.out, prepared.site, prepared.pages)
+            if self._search_thread is not None and self._search_thread.is_alive():
+                return
+            self._search_thread = threading.Thread(target=self._index_loop, daemon=True,
+                                                   name="sitegen-search")
+            self._search_thread.start()
+
+    def _index_loop(self) -> None:
+        from sitegen import search
+
+        while True:
+            with self._search_lock:
+                job, self._search_job = self._search_job, None
+            if job is None:
+                return
+            try:
+                search.index_published(*job)
+            except BuildFailed:  # the next build reports it; a preview keeps going
+                pass
+
+    def wait_for_search(self) -> None:
+        """Let a background indexing finish (before replacing the folder, or exiting)."""
+        thread = self._search_thread
+        if thread is not None:
+            thread.join()
+
     def save(self) -> None:
         """Write what this builder knows to .sitegen-cache/, for the next process."""
         if self.persistent and self.state is not None and self.content is not None:
@@ -217,8 +260,10 @@ class Builder:
         from sitegen.pipeline import copies, publish
 
         self.last_mode = "full"
+        self.wait_for_search()  # the folder is about to be replaced
         with staged_output(self.out, locked=True) as stage:
-            sizes = publish(prepared, self.site_root, stage, on_page, self.jobs)
+            sizes = publish(prepared, self.site_root, stage, on_page, self.jobs,
+                            index=self.search != "off")
         for rel, source in copies(prepared, self.site_root).items():
             sizes[rel] = source.stat().st_size
         self.last_written = len(sizes)
@@ -256,7 +301,10 @@ class Builder:
             _remove(self.out, rel)
             sizes.pop(rel, None)
         # Pagefind runs only if an indexed page changed; the new index is swapped in whole.
-        search.index_published(self.out, prepared.site, prepared.pages)
+        if self.search == "now":
+            search.index_published(self.out, prepared.site, prepared.pages)
+        elif self.search == "later":
+            self._index_later(prepared)
         self.last_written = written + copied
         return sizes, copied
 
@@ -268,8 +316,9 @@ def _live_bodies(bodies: dict, prepared: Prepared) -> dict:
 
 
 def build(site_root: Path, out: Path, options: BuildOptions, on_page: OnPage | None = None,
-          jobs: int = 1, clean: bool = False) -> BuildReport:
+          jobs: int = 1, clean: bool = False, search: bool = True) -> BuildReport:
     """One build through the engine, with the persistent cache."""
-    builder = Builder(site_root, out, options.drafts, options.future, jobs)
+    builder = Builder(site_root, out, options.drafts, options.future, jobs,
+                      search="now" if search else "off")
     return builder.build(options.now, clean=clean, on_page=on_page)
 

@@ -158,12 +158,14 @@ def copies(prepared: Prepared, site_root: Path) -> dict[str, Path]:
 
 
 def publish(prepared: Prepared, site_root: Path, stage: Stage,
-            on_page: OnPage | None = None, jobs: int = 1) -> dict[str, int]:
-    """Render every page into the stage and copy the files; output path -> size."""
+            on_page: OnPage | None = None, jobs: int = 1, index: bool = True) -> dict[str, int]:
+    """Render every page into the stage, copy the files and (unless told not to) build
+    the search index; output path -> size."""
     sizes = render_pages(prepared, prepared.pages, stage.root, jobs, on_page)
     for rel, source in copies(prepared, site_root).items():
         stage.copy(rel, source)
-    search.index_published(stage.root, prepared.site, prepared.pages)
+    if index:
+        search.index_published(stage.root, prepared.site, prepared.pages)
     return sizes  # type: ignore[return-value]
 
 

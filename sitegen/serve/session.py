@@ -163,8 +163,9 @@ def serve(options: ServeOptions, now: Callable[[], datetime],
     # The Builder keeps the site in memory between rebuilds; its cache is written to disk
     # after the first build and at the end, not after every save (that would cost time
     # on each one), so that the next `sitegen serve` starts warm.
+    # The search index is rebuilt in the background, so an edit shows at once.
     builder = Builder(site_root, out, drafts=options.preview, future=options.preview,
-                      jobs=default_jobs(), autosave=False)
+                      jobs=default_jobs(), autosave=False, search="later")
     session = Session(builder, state, now, on_build)
     try:
         thread.start()
