@@ -113,6 +113,9 @@ class Builder:
     # The search index: "now" (within the build), "later" (a background thread after an
     # incremental build, so a preview shows an edit at once) or "off".
     search: str = "now"
+    # Look for "nothing changed" before building (a stat of every file). Serve, which
+    # builds only when the watcher saw a change, turns it off.
+    quick_check: bool = True
     state: BuildState | None = field(default=None, init=False)
     content: ContentCache | None = field(default=None, init=False)
     last_mode: str = field(default="", init=False)  # "no-op", "incremental" or "full"
@@ -162,10 +165,11 @@ class Builder:
             state = None
         with build_lock(self.out):
             stamped_at = time.time()
-            stamps, newest = _stamps(self.site_root)
+            stamps, newest = _stamps(self.site_root) if self.quick_check else ([], 0.0)
             inputs = digest([code_digest(), repr((self.drafts, self.future, self.search == "off")),
                              *stamps])
-            if (state is not None and state.inputs == inputs and state.report is not None
+            if (self.quick_check and state is not None and state.inputs == inputs
+                    and state.report is not None
                     and newest < state.stamped_at - RACY_SECONDS
                     and state.built_at is not None and state.built_at <= now
                     and (state.valid_until is None or now < state.valid_until)):

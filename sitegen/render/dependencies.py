@@ -30,6 +30,7 @@ class Fingerprints:
 
     site: Site
     memo: FingerprintMemo = field(default_factory=dict)
+    entries: dict[str, str] = field(default_factory=dict)  # this build's, by article key
 
     def _of(self, name: str, record: object, text: Callable[[], str]) -> str:
         known = self.memo.get(name)
@@ -51,14 +52,30 @@ class Fingerprints:
         record = self.site.clusters[ident]
         return self._of("c:" + ident, record, lambda: repr(record))
 
+    def entry(self, article: Article) -> str:
+        """An article as lists show it: itself, and the names of its people and clusters."""
+        if article.key in self.entries:
+            return self.entries[article.key]
+        self.entries[article.key] = value = self._entry(article)
+        return value
+
+    def _entry(self, article: Article) -> str:
+        site = self.site
+        records = (article, *(site.people[i] for i in (*article.authors, *article.contacts)),
+                   *(site.clusters[i] for i in article.clusters))
+        known = self.memo.get("e:" + article.key)
+        if known is not None and len(known[0]) == len(records) and all(  # type: ignore[arg-type]
+                a is b for a, b in zip(known[0], records, strict=True)):  # type: ignore[call-overload]
+            return known[1]
+        value = digest([self.article(article.key),
+                        *(self.person(i) for i in (*article.authors, *article.contacts)),
+                        *(self.cluster(i) for i in article.clusters)])
+        self.memo["e:" + article.key] = (records, value)
+        return value
+
     def listing(self, articles: Iterable[Article]) -> list[str]:
         """Articles shown in a list, with the names of their people and clusters."""
-        parts = []
-        for article in articles:
-            parts.append(self.article(article.key))
-            parts += [self.person(i) for i in (*article.authors, *article.contacts)]
-            parts += [self.cluster(i) for i in article.clusters]
-        return parts
+        return [self.entry(article) for article in articles]
 
     def all_people(self) -> list[str]:
         return [self.person(i) for i in sorted(self.site.people)]

@@ -7,9 +7,12 @@ so later steps (page digests) can recognise it at the cost of an `is`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sitegen.model import Article
 from sitegen.resolve.links import LinkTargets
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -17,8 +20,17 @@ class ResolveMemo:
     targets: LinkTargets | None = None  # the last build's link table
     verified: set[str] = field(default_factory=set)  # body keys checked against it
     articles: dict[str, Article] = field(default_factory=dict)  # key -> last build's
+    records: dict[str, object] = field(default_factory=dict)  # "p:id"/"c:id" -> last build's
 
     def same_article(self, article: Article) -> Article:
         """The previous build's object if it is equal to this one, else this one."""
         previous = self.articles.get(article.key)
         return previous if previous is not None and previous == article else article
+
+    def same_record(self, name: str, record: T) -> T:
+        """A person or cluster: the previous build's object if equal, else this one."""
+        previous = self.records.get(name)
+        if previous is not None and previous == record:
+            return previous  # type: ignore[return-value]
+        self.records[name] = record
+        return record

@@ -153,11 +153,13 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
     # Files that failed to load still exist: a reference to them is not "unknown".
     cluster_ids = {c.id for c in loaded.clusters} | _stems(loaded.failed, "content/clusters/")
     person_ids = {p.id for p in loaded.people} | _stems(loaded.failed, "content/people/")
-    clusters = {c.id: _cluster(c, config.unsafe_html) for c in loaded.clusters}
+    memo = memo if memo is not None else ResolveMemo()
+    clusters = {c.id: memo.same_record("c:" + c.id, _cluster(c, config.unsafe_html))
+                for c in loaded.clusters}
     people: dict[str, Person] = {}
     for source in loaded.people:
-        people[source.id], person_problems = _person(source, loaded, cluster_ids,
-                                                     config.unsafe_html)
+        person, person_problems = _person(source, loaded, cluster_ids, config.unsafe_html)
+        people[source.id] = memo.same_record("p:" + source.id, person)
         problems += person_problems
 
     published = [a for a in loaded.articles if _published(a, options)]
@@ -166,7 +168,6 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
     targets = LinkTargets(
         {a.path.removeprefix("content/"): urls.article(a.lang, a.slug) for a in published},
         hidden, frozenset(loaded.media))
-    memo = memo if memo is not None else ResolveMemo()
     rendered = render_bodies(published, targets, config.unsafe_html, bodies, jobs,
                              previous_targets=memo.targets, verified=memo.verified)
     memo.targets = targets

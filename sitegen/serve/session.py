@@ -165,7 +165,8 @@ def serve(options: ServeOptions, now: Callable[[], datetime],
     # on each one), so that the next `sitegen serve` starts warm.
     # The search index is rebuilt in the background, so an edit shows at once.
     builder = Builder(site_root, out, drafts=options.preview, future=options.preview,
-                      jobs=default_jobs(), autosave=False, search="later")
+                      jobs=default_jobs(), autosave=False, search="later",
+                      quick_check=False)
     session = Session(builder, state, now, on_build)
     try:
         thread.start()
