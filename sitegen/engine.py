@@ -244,7 +244,7 @@ class Builder:
             if job is None:
                 return
             try:
-                search.index_published(*job)
+                search.index_published(*job, niceness=15)
             except BuildFailed:  # the next build reports it; a preview keeps going
                 pass
 

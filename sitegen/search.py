@@ -128,7 +128,7 @@ def _version_key() -> str:
 
 
 def index_site(folder: Path, outputs: Sequence[str], languages: Sequence[str],
-               force: bool = False) -> IndexStats:
+               force: bool = False, niceness: int = 0) -> IndexStats:
     """Index the pages `outputs` (paths under `folder`) into `folder`/pagefind/.
 
     `languages`: the site's html languages, so that the stats name each, with 0 pages
@@ -149,7 +149,7 @@ def index_site(folder: Path, outputs: Sequence[str], languages: Sequence[str],
             pages = work / "pages"
             _link_pages(folder, outputs, pages)
             built = work / INDEX_DIR
-            _run_pagefind(binary, pages, built, work)
+            _run_pagefind(binary, pages, built, work, niceness)
             for name in UNUSED:
                 (built / name).unlink(missing_ok=True)
             search_canonical.canonicalize(built)
@@ -172,14 +172,16 @@ def _link_pages(folder: Path, outputs: Sequence[str], pages: Path) -> None:
             shutil.copyfile(source, link)
 
 
-def _run_pagefind(binary: Path, pages: Path, output: Path, cwd: Path) -> None:
+def _run_pagefind(binary: Path, pages: Path, output: Path, cwd: Path,
+                  niceness: int = 0) -> None:
     # In an empty folder, without PAGEFIND_* settings: a pagefind.yml in the editor's
     # working directory or a variable in the environment must not change the index.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
     command = [str(binary), "--site", str(pages), "--output-path", str(output), "--quiet"]
     try:
         result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                                timeout=TIMEOUT, check=False)
+                                timeout=TIMEOUT, check=False,
+                                preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
     except (OSError, subprocess.SubprocessError) as exc:
         raise BuildFailed([error(INDEX_DIR, None,
                                  f"cannot build the search index: running {binary} failed: "
@@ -235,9 +237,12 @@ def _stats(target: Path, pages: int, languages: Sequence[str], started: float,
                       languages=counts, unstemmed=tuple(sorted(unstemmed)), skipped=skipped)
 
 
-def index_published(folder: Path, site: Site, pages: Iterable[Page]) -> IndexStats:
+def index_published(folder: Path, site: Site, pages: Iterable[Page],
+                    niceness: int = 0) -> IndexStats:
     """The build's step: index the published article pages among `pages` (rendered into
-    `folder`) into `folder`/pagefind/, unless the index there is already of them."""
+    `folder`) into `folder`/pagefind/, unless the index there is already of them.
+    `niceness`: run the indexer at a lower priority (a preview indexing in the background
+    must not slow down the next rebuild)."""
     outputs = [page.output for page in searchable(site, pages)]
     languages = [language.html_lang for language in site.config.languages]
-    return index_site(folder, outputs, languages)
+    return index_site(folder, outputs, languages, niceness=niceness)
