@@ -96,8 +96,9 @@ def bench_size(articles: int, runs: int, workdir: Path) -> list[dict[str, object
     print(f"corpus: {articles} articles per language ...", flush=True)
     make_corpus(site, articles, people=200, clusters=20)
     settle(site)
-    sitegen = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--out",
-               str(out), "--quiet", "--now", "2026-11-25T12:00:00+00:00"]
+    with_search = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--out",
+                   str(out), "--quiet", "--now", "2026-11-25T12:00:00+00:00"]
+    sitegen = with_search + ["--no-search"]
     rows: list[dict[str, object]] = []
 
     def record(name: str, samples: list[dict[str, float]], pages: int) -> None:
@@ -126,6 +127,20 @@ def bench_size(articles: int, runs: int, workdir: Path) -> list[dict[str, object
             edit(site, run)
             samples.append(measure(sitegen))
         record(name, samples, 0)
+    # The same with the search index (Pagefind re-indexes every article page when one
+    # changes): fewer runs, it is the slow part.
+    search_runs = max(1, runs // 2)
+    cold = []
+    for _ in range(search_runs):
+        shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        cold.append(measure(with_search + ["--clean"]))
+    record("cold build + search", cold, pages)
+    samples = []
+    for run in range(search_runs):
+        edit_article(site, 100 + run)
+        samples.append(measure(with_search))
+    record("one article + search", samples, 0)
     return rows
 
 
@@ -160,7 +175,8 @@ def write_results(rows: list[dict[str, object]], path: Path, workdir: Path) -> N
         "words each (log-uniform, median about 475), 70 % in translation pairs, 200 people, "
         "20 clusters, a few drafts and embargoed articles. Each figure is the median of the "
         "runs shown; every build is a new `sitegen build` process (Python start-up "
-        "included), with as many render processes as cores.",
+        "included), with as many render processes as cores. Rows without \"search\" are built "
+        "with `--no-search`; the search index (Pagefind) is measured in its own rows.",
         "",
         "| articles per language | scenario | wall s | CPU s | peak MB | pages/s | runs |",
         "|---:|---|---:|---:|---:|---:|---:|",
@@ -174,7 +190,7 @@ def write_results(rows: list[dict[str, object]], path: Path, workdir: Path) -> N
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark sitegen builds.")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
