@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
@@ -15,6 +16,7 @@ def is_slug(text: str) -> bool:
     return bool(SLUG.match(text))
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Make a slug the way editors expect: æ -> ae, ø -> oe, å -> aa, é -> e."""
     text = text.translate(NORDIC)
