@@ -31,6 +31,7 @@ $(TOOLS): Makefile
 browser-deps: $(TOOLS)
 
 test: $(STAMP) $(TOOLS)
+	$(BIN)/ruff check sitegen tests benchmarks scripts
 	$(BIN)/python -m pytest
 
 # The theme's messages: extract the templates' strings (babel.cfg), merge them into da and nb.
@@ -49,7 +50,7 @@ screenshots: $(STAMP) $(TOOLS)
 	$(BIN)/python scripts/screenshots.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check sitegen tests benchmarks
+	$(BIN)/ruff check sitegen tests benchmarks scripts
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

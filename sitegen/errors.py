@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 
-class Severity(str, Enum):
+class Severity(str, Enum):  # noqa: UP042 (str values print as themselves in JSON)
     ERROR = "error"
     WARNING = "warning"
 

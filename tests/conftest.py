@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from sitegen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-01-01T12:00:00+00:00"
-FIXED_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+FIXED_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 # Page kinds of the plan: each language has at least these (given articles with tags),
 # and the site as a whole at least these language-neutral ones.

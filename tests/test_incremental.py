@@ -40,7 +40,8 @@ def edit(site: Path, op: str, n: int) -> timedelta:
     no = site / "content/no/2021"
     existing = sorted(da.glob("*.md"))
     if op == "add":
-        (da / f"ny-{n}.md").write_text(article(f"Ny artikel {n}", f"2021-12-{1 + n % 28:02d} 10:00"))
+        date = f"2021-12-{1 + n % 28:02d} 10:00"
+        (da / f"ny-{n}.md").write_text(article(f"Ny artikel {n}", date))
     elif op == "change" and existing:
         path = existing[n % len(existing)]
         path.write_text(path.read_text() + f"\nMere tekst {n}.\n")
@@ -73,7 +74,8 @@ def edit(site: Path, op: str, n: int) -> timedelta:
         text = path.read_text().replace("---\ntitle:", f"---\ntranslation_key: {key}\ntitle:", 1)
         if "translation_key" not in path.read_text():
             path.write_text(text)
-            (no / f"par-{n}.md").write_text(article(f"Norsk {n}", extra=f"translation_key: {key}\n"))
+            (no / f"par-{n}.md").write_text(
+                article(f"Norsk {n}", extra=f"translation_key: {key}\n"))
     elif op == "config":
         path = site / "site.toml"
         path.write_text(path.read_text().replace("feed_items = 20", "feed_items = 2")
@@ -97,7 +99,9 @@ OPS = ["add", "change", "retitle", "delete", "rename", "person", "cluster", "tem
        "translation", "config", "draft", "embargo", "time"]
 
 
-@settings(max_examples=int(os.environ.get("SITEGEN_PROPERTY_EXAMPLES", "12")), deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+# No shrinking: a failing case is printed as it is; shrinking whole-site builds took minutes.
+@settings(max_examples=int(os.environ.get("SITEGEN_PROPERTY_EXAMPLES", "12")), deadline=None,
+          phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 50)), min_size=1,
                       max_size=6),

@@ -25,7 +25,6 @@ from sitegen.i18n import Formatter, load_translations
 from sitegen.locations import DEFAULT_THEME
 
 
-
 def theme_dirs(site_root: Path, name: str) -> list[Path]:
     """Folders to look in, most specific first, each once."""
     dirs = [site_root / "themes" / name, DEFAULT_THEME]

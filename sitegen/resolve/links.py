@@ -34,6 +34,7 @@ class LinkTargets:
             return self.article_urls[resolved] + fragment
         if resolved in self.media:
             return urls.media(resolved) + fragment
-        if target.startswith("/") and not path.endswith(".md") and not resolved.startswith("media/"):
+        site_url = target.startswith("/") and not path.endswith(".md")
+        if site_url and not resolved.startswith("media/"):
             return target  # a site URL written as such, e.g. /da/personer/
         return None
