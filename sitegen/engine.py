@@ -11,9 +11,6 @@ path instead: render everything into a folder beside the output, then swap.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Iterable
@@ -28,7 +25,7 @@ from sitegen.fingerprint import RACY_SECONDS, code_digest, digest, fingerprint
 from sitegen.load.discover import walk
 from sitegen.locations import CONFIG_NAME, DEFAULT_THEME
 from sitegen.report import BuildReport
-from sitegen.write import build_lock, output_identity, staged_output
+from sitegen.write import Update, build_lock, output_identity, staged_output
 
 # The quick path (nothing changed) needs none of the heavy machinery; it is imported
 # where a real build begins.
@@ -73,32 +70,6 @@ def _theme_digest(prepared: Prepared, now: float) -> str:
                   for path in sorted(folder.rglob("*")) if path.is_file())
 
 
-def _write_if_changed(out: Path, rel: str, data: bytes) -> bool:
-    """Replace one file atomically (write beside it, rename) unless its bytes are equal."""
-    target = out / rel
-    try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=".new-")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, target)
-    return True
-
-
-def _remove(out: Path, rel: str) -> None:
-    target = out / rel
-    target.unlink(missing_ok=True)
-    parent = target.parent
-    while parent != out and parent.is_dir() and not any(parent.iterdir()):
-        parent.rmdir()
-        parent = parent.parent
-
-
 @dataclass
 class Builder:
     """Builds one site into one output folder, again and again, as fast as it can."""
@@ -138,6 +109,11 @@ class Builder:
     def _content_file(self) -> Path:
         return self._state_file.with_name(self._state_file.name.replace("state-", "content-"))
 
+    @property
+    def _journal(self) -> Path:
+        """Present while an incremental build is changing the output (write.Update)."""
+        return self._state_file.with_name(self._state_file.name.replace("state-", "update-"))
+
     def _content_cache(self) -> ContentCache:
         if self.content is None and self.persistent:
             self.content = load_state(self._content_file, ContentCache)
@@ -161,8 +137,8 @@ class Builder:
         started = time.perf_counter()
         state = None if clean else (self.state or (
             load_state(self._state_file) if self.persistent else None))
-        if state is not None and not self._output_intact(state):
-            state = None
+        if state is not None and (self._journal.exists() or not self._output_intact(state)):
+            state = None  # an update was interrupted, or the folder changed behind our back
         with build_lock(self.out):
             stamped_at = time.time()
             stamps, newest = _stamps(self.site_root) if self.quick_check else ([], 0.0)
@@ -268,6 +244,7 @@ class Builder:
         with staged_output(self.out, locked=True) as stage:
             sizes = publish(prepared, self.site_root, stage, on_page, self.jobs,
                             index=self.search != "off")
+        self._journal.unlink(missing_ok=True)
         for rel, source in copies(prepared, self.site_root).items():
             sizes[rel] = source.stat().st_size
         self.last_written = len(sizes)
@@ -284,26 +261,25 @@ class Builder:
                    if state.outputs.get(page.output) != digests[page.output]]
         rendered = render_pages(prepared, changed, None, self.jobs, on_page)
         sizes = dict(state.sizes)
-        written = 0
-        for rel, data in rendered.items():
-            assert isinstance(data, bytes)
-            written += _write_if_changed(self.out, rel, data)
-            sizes[rel] = len(data)
-        copied = 0
-        for rel, source in to_copy.items():
-            if state.outputs.get(rel) != digests[rel]:
-                target = self.out / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=".new-")
-                os.close(handle)
-                shutil.copyfile(source, tmp)
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, target)
-                copied += 1
-            sizes[rel] = source.stat().st_size
-        for rel in set(state.outputs) - set(digests):
-            _remove(self.out, rel)
-            sizes.pop(rel, None)
+        written = copied = 0
+        update = Update(self.out, self._journal)
+        try:
+            for rel, data in rendered.items():
+                assert isinstance(data, bytes)
+                written += update.write(rel, data)
+                sizes[rel] = len(data)
+            for rel, source in to_copy.items():
+                if state.outputs.get(rel) != digests[rel]:
+                    update.copy(rel, source)
+                    copied += 1
+                sizes[rel] = source.stat().st_size
+            for rel in set(state.outputs) - set(digests):
+                update.remove(rel)
+                sizes.pop(rel, None)
+        except BaseException:
+            update.abort()
+            raise
+        update.commit()
         # Pagefind runs only if an indexed page changed; the new index is swapped in whole.
         if self.search == "now":
             search.index_published(self.out, prepared.site, prepared.pages)

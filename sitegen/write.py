@@ -18,7 +18,7 @@ from pathlib import Path
 MARKER = ".sitegen-output"
 
 
-MARKER_TEXT = "This folder is made by sitegen and replaced whole on every build.\n"
+MARKER_TEXT = "This folder is made by sitegen: every file in it is rewritten by its builds.\n"
 
 
 def output_identity(out: Path) -> str:
@@ -137,3 +137,82 @@ def _swap(new: Path, out: Path) -> None:
         os.rename(old, out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+class Update:
+    """Changes to an output folder made as one step, for incremental builds.
+
+    Every new file is first written beside its target; `commit` then renames them all
+    into place and deletes the files no longer wanted, a matter of milliseconds. A
+    journal file exists from the first write until the commit is complete: a build
+    killed in between leaves it behind, and the next build, seeing it, rebuilds the
+    folder whole instead of trusting it. A build that fails before `commit` (`abort`)
+    changes nothing.
+    """
+
+    def __init__(self, out: Path, journal: Path):
+        self.out, self.journal = out, journal
+        self._pending: list[tuple[Path, Path]] = []  # (temporary file, target)
+        self._removals: list[Path] = []
+
+    def _begin(self) -> None:
+        if not self.journal.exists():
+            self.journal.parent.mkdir(parents=True, exist_ok=True)
+            self.journal.write_text(f"an update of {self.out} is under way\n")
+
+    def _stage(self, rel: str) -> tuple[Path, Path]:
+        self._begin()
+        target = (self.out / rel).resolve()
+        if self.out.resolve() not in target.parents:
+            raise ValueError(f"refusing to write outside the output: {rel}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=".new-")
+        os.close(handle)
+        self._pending.append((Path(tmp), target))
+        return Path(tmp), target
+
+    def write(self, rel: str, data: bytes) -> bool:
+        """Stage `data` for `rel` unless the file already holds exactly these bytes."""
+        target = self.out / rel
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                return False
+        except OSError:
+            pass
+        tmp, _ = self._stage(rel)
+        tmp.write_bytes(data)
+        return True
+
+    def copy(self, rel: str, source: Path) -> None:
+        tmp, _ = self._stage(rel)
+        shutil.copyfile(source, tmp)
+
+    def remove(self, rel: str) -> None:
+        self._begin()
+        self._removals.append(self.out / rel)
+
+    def commit(self) -> None:
+        for tmp, target in self._pending:
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        for target in self._removals:
+            target.unlink(missing_ok=True)
+            self._prune(target.parent)
+        self._pending, self._removals = [], []
+        self.journal.unlink(missing_ok=True)
+
+    def abort(self) -> None:
+        for tmp, _ in self._pending:
+            tmp.unlink(missing_ok=True)
+            self._prune(tmp.parent)
+        self._pending, self._removals = [], []
+        self.journal.unlink(missing_ok=True)
+
+    def _prune(self, folder: Path) -> None:
+        """Remove folders left empty, up to the output folder itself."""
+        out = self.out.resolve()
+        folder = folder.resolve()
+        while folder != out and out in folder.parents and folder.is_dir() \
+                and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
