@@ -108,6 +108,7 @@ class Listings:
     by_person: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     by_cluster: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     by_tag: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # article key ->
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,28 +39,9 @@ def cluster_people(site: Site, ident: str) -> tuple[Person, ...]:
 
 
 def related(site: Site, article: Article, limit: int = 3) -> tuple[Article, ...]:
-    """A few articles from the same clusters, nearest in time, those sharing the most
-    clusters and tags first. Only neighbours in each cluster's list are considered, so
-    this stays cheap in an archive of any size."""
-    lists = site.listings
-    candidates: set[str] = set()
-    for ident in article.clusters:
-        keys = lists.by_cluster.get((article.lang, ident), ())
-        if article.key in keys:
-            index = keys.index(article.key)
-            candidates.update(keys[max(0, index - limit):index + limit + 1])
-    candidates.discard(article.key)
-    tags = {t.slug for t in article.tags}
-    clusters = set(article.clusters)
-    when = article.date.timestamp()
-
-    def order(key: str) -> tuple[int, float, str]:
-        other = site.articles[key]
-        score = 2 * len(clusters.intersection(other.clusters)) + len(
-            tags.intersection(t.slug for t in other.tags))
-        return (-score, abs(other.date.timestamp() - when), key)
-
-    return tuple(site.articles[key] for key in sorted(candidates, key=order)[:limit])
+    """A few articles from the same clusters, nearest in time (see resolve/related.py)."""
+    keys = site.listings.related.get(article.key, ())
+    return tuple(site.articles[key] for key in keys[:limit])
 
 
 def people_sorted(site: Site) -> tuple[Person, ...]:

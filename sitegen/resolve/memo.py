@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from sitegen.model import Article
 from sitegen.resolve.links import LinkTargets
+from sitegen.resolve.related import RelatedMemo
 
 T = TypeVar("T")
 
@@ -21,6 +22,7 @@ class ResolveMemo:
     verified: set[str] = field(default_factory=set)  # body keys checked against it
     articles: dict[str, Article] = field(default_factory=dict)  # key -> last build's
     records: dict[str, object] = field(default_factory=dict)  # "p:id"/"c:id" -> last build's
+    related: RelatedMemo = field(default_factory=dict)  # see resolve/related.py
 
     def same_article(self, article: Article) -> Article:
         """The previous build's object if it is equal to this one, else this one."""

@@ -20,6 +20,7 @@ from sitegen.resolve.bodies import BodyCache, render_bodies
 from sitegen.resolve.links import LinkTargets
 from sitegen.resolve.memo import ResolveMemo
 from sitegen.resolve.references import check_refs, media_image, unique_ids
+from sitegen.resolve.related import RelatedMemo, related_keys
 from sitegen.slugs import slugify
 
 
@@ -212,15 +213,16 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
     if any(p.is_error for p in problems):
         return None, problems
     site = Site(config, options.now, linked, by_language, people, clusters, assets,
-                preview=options.preview, listings=make_listings(linked, by_language),
+                preview=options.preview,
+                listings=make_listings(linked, by_language, memo.related),
                 ordered={lang: tuple(linked[key] for key in keys)
                          for lang, keys in by_language.items()})
     return site, problems
 
 
 
-def make_listings(articles: dict[str, Article],
-                  by_language: dict[str, tuple[str, ...]]) -> Listings:
+def make_listings(articles: dict[str, Article], by_language: dict[str, tuple[str, ...]],
+                  related_memo: RelatedMemo | None = None) -> Listings:
     by_person: dict[tuple[str, str], list[str]] = defaultdict(list)
     by_cluster: dict[tuple[str, str], list[str]] = defaultdict(list)
     by_tag: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -234,7 +236,9 @@ def make_listings(articles: dict[str, Article],
             for tag in article.tags:
                 by_tag[lang, tag.slug].append(key)
     freeze = lambda d: {k: tuple(v) for k, v in d.items()}  # noqa: E731
-    return Listings(freeze(by_person), freeze(by_cluster), freeze(by_tag))
+    clusters = freeze(by_cluster)
+    return Listings(freeze(by_person), clusters, freeze(by_tag),
+                    related_keys(articles, clusters, related_memo))
 
 
 MEDIA_PATH = re.compile(r"""(?:\.\./|/)*media/[^\s)"'<>]+""")
