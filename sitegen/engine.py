@@ -135,9 +135,13 @@ class Builder:
         """Build as of `now`. Raises BuildFailed on content errors, leaving the output
         as it was."""
         started = time.perf_counter()
+        in_memory = self.state is not None and not clean
         state = None if clean else (self.state or (
             load_state(self._state_file) if self.persistent else None))
-        if state is not None and (self._journal.exists() or not self._output_intact(state)):
+        # A state kept in memory (serve) made the folder itself: only one from disk needs
+        # checking against what is there.
+        if state is not None and (self._journal.exists()
+                                  or not (in_memory or self._output_intact(state))):
             state = None  # an update was interrupted, or the folder changed behind our back
         with build_lock(self.out):
             stamped_at = time.time()

@@ -80,16 +80,25 @@ def walk(root: Path, site_root: Path, problems: list[Problem],
                     continue
                 kept_dirs.append(name)
             dirnames[:] = kept_dirs
-            for name in sorted(filenames):
-                if is_ignored_name(name, keep_hidden):
-                    continue
-                candidate = here / name
-                if candidate.is_symlink() and not _inside(candidate, real_site):
-                    problems.append(_outside(candidate, site_root))
-                    continue
-                if candidate.is_file():
-                    found.append(SourceFile(candidate.relative_to(site_root).as_posix(),
-                                            candidate))
+            wanted = {name for name in filenames if not is_ignored_name(name, keep_hidden)}
+            prefix = here.relative_to(site_root).as_posix()
+            # scandir's entries know their type from the directory listing: no stat per
+            # file (a large archive has tens of thousands).
+            with os.scandir(dirpath) as entries:
+                for entry in entries:
+                    if entry.name not in wanted:
+                        continue
+                    if entry.is_symlink():
+                        candidate = here / entry.name
+                        if not _inside(candidate, real_site):
+                            problems.append(_outside(candidate, site_root))
+                            continue
+                        if not candidate.is_file():
+                            continue
+                    elif not entry.is_file(follow_symlinks=False):
+                        continue
+                    rel = entry.name if prefix == "." else f"{prefix}/{entry.name}"
+                    found.append(SourceFile(rel, Path(entry.path)))
     return sorted(found, key=lambda f: f.rel)
 
 

@@ -23,6 +23,8 @@ class ResolveMemo:
     articles: dict[str, Article] = field(default_factory=dict)  # key -> last build's
     records: dict[str, object] = field(default_factory=dict)  # "p:id"/"c:id" -> last build's
     related: RelatedMemo = field(default_factory=dict)  # see resolve/related.py
+    # source path -> (what the article was made from, the article before translations)
+    built: dict[str, tuple[tuple[object, ...], Article]] = field(default_factory=dict)
 
     def same_article(self, article: Article) -> Article:
         """The previous build's object if it is equal to this one, else this one."""

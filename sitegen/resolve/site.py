@@ -182,12 +182,23 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
             problems += check_refs(source.path, refs, ids, kind, folder)
         if not _published(source, options):
             continue
-        article, article_problems = _article(source, options, targets,
-                                             rendered[source.path], loaded)
+        body = rendered[source.path]
+        signature = (source, body, source.date > options.now,
+                     loaded.media.get(source.image) if source.image else None)
+        known = memo.built.get(source.path)
+        if known is not None and all(a is b or a == b for a, b in
+                                     zip(known[0], signature, strict=True)):
+            article, article_problems = known[1], []
+        else:
+            article, article_problems = _article(source, options, targets, body, loaded)
+            if not article_problems:  # reused only while it has nothing to report
+                memo.built[source.path] = (signature, article)
         problems += article_problems
         if article:
             articles[article.key] = article
 
+    for path in set(memo.built) - {a.path for a in published}:
+        del memo.built[path]
     groups = _translation_groups(published)
     path_to_key = {a.source: a.key for a in articles.values()}
     linked: dict[str, Article] = {}
