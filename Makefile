@@ -3,14 +3,20 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TESTED := $(VENV)/.installed-test
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .PHONY: build test check serve messages clean bench screenshots lint browser-deps
 
+# The package and what it needs to build a site; the test tools come with `make test`.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install -e '.[test]'
+	$(PIP) install -e .
 	@touch $(STAMP)
+
+$(TESTED): $(STAMP)
+	$(PIP) install -e '.[test]'
+	@touch $(TESTED)
 
 build: $(STAMP)
 	$(BIN)/sitegen build
@@ -30,7 +36,7 @@ $(TOOLS): Makefile
 
 browser-deps: $(TOOLS)
 
-test: $(STAMP) $(TOOLS)
+test: $(TESTED) $(TOOLS)
 	$(BIN)/ruff check sitegen tests benchmarks scripts
 	$(BIN)/python -m pytest
 
@@ -46,10 +52,10 @@ messages: $(STAMP)
 	done
 
 # PNG screenshots of the sample site's article, person and home pages into screenshots/.
-screenshots: $(STAMP) $(TOOLS)
+screenshots: $(TESTED) $(TOOLS)
 	$(BIN)/python scripts/screenshots.py
 
-lint: $(STAMP)
+lint: $(TESTED)
 	$(BIN)/ruff check sitegen tests benchmarks scripts
 
 bench: $(STAMP)

@@ -6,8 +6,10 @@ the files that changed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from sitegen.errors import Problem, error, suggestion, warning
 from sitegen.load.fields import FieldReader
@@ -22,6 +24,7 @@ from sitegen.load.records import (
 )
 from sitegen.slugs import is_slug, slug_from_filename
 
+T = TypeVar("T")
 EMAIL_HINT = "write it as name@example.org"
 
 
@@ -100,19 +103,45 @@ def _id_from(path: str) -> tuple[str, list[Problem]]:
                         f"rename the file to '{slug_from_filename(stem)}.md'")]
 
 
-def load_person(path: str, data: bytes, languages: tuple[str, ...]) -> tuple[
-        PersonSource | None, list[Problem]]:
-    source, problems = _prepare(path, data, PERSON_KEYS)
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """What people and clusters share: a file named by its id, and a required name."""
+
+    source: SourceText
+    ident: str
+    read: FieldReader
+    name: str
+
+
+def _open_named(path: str, data: bytes, known: tuple[str, ...], kind: str,
+                example: str) -> tuple[_Named | None, list[Problem]]:
+    source, problems = _prepare(path, data, known)
     if source is None:
         return None, problems
     ident, id_problems = _id_from(path)
     problems += id_problems
     read = FieldReader(path)
-    get = source.get
-    name = read.text(get("name"), required=True)
-    if get("name") is None:
-        read.problems.append(error(path, source.fm_line, "the person has no 'name'",
-                                   "add a line such as: name: Kurt Bennetsen"))
+    name = read.text(source.get("name"), required=True)
+    if source.get("name") is None:
+        read.problems.append(error(path, source.fm_line, f"the {kind} has no 'name'",
+                                   f"add a line such as: name: {example}"))
+    return _Named(source, ident, read, name or ""), problems
+
+
+def _finish(record: T, named: _Named, problems: list[Problem]) -> tuple[T | None,
+                                                                        list[Problem]]:
+    problems += named.read.problems
+    if any(p.is_error for p in problems):
+        return None, problems
+    return record, problems
+
+
+def load_person(path: str, data: bytes, languages: tuple[str, ...]) -> tuple[
+        PersonSource | None, list[Problem]]:
+    named, problems = _open_named(path, data, PERSON_KEYS, "person", "Kurt Bennetsen")
+    if named is None:
+        return None, problems
+    read, get = named.read, named.source.get
     email = read.text(get("email"))
     if email and ("@" not in email or " " in email):
         read.fail(get("email"), f"'{email}' is not an e-mail address", EMAIL_HINT)  # type: ignore[arg-type]
@@ -123,41 +152,29 @@ def load_person(path: str, data: bytes, languages: tuple[str, ...]) -> tuple[
     photo_entry = get("photo")
     photo = read.text(photo_entry)
     person = PersonSource(
-        path=path, id=ident, name=name or "", role=read.localized(get("role"), languages),
+        path=path, id=named.ident, name=named.name,
+        role=read.localized(get("role"), languages),
         organization=read.text(get("organization")), email=email, phone=phone,
         photo=photo.lstrip("/") if photo else None,
         photo_line=photo_entry.line if photo_entry else 1,
         photo_credit=read.text(get("photo_credit")), clusters=read.ids(get("clusters")),
-        body=source.body, body_line=source.body_line,
+        body=named.source.body, body_line=named.source.body_line,
     )
-    problems += read.problems
-    if any(p.is_error for p in problems):
-        return None, problems
-    return person, problems
+    return _finish(person, named, problems)
 
 
 def load_cluster(path: str, data: bytes, languages: tuple[str, ...]) -> tuple[
         ClusterSource | None, list[Problem]]:
-    source, problems = _prepare(path, data, CLUSTER_KEYS)
-    if source is None:
+    named, problems = _open_named(path, data, CLUSTER_KEYS, "cluster", "Green Hub Denmark")
+    if named is None:
         return None, problems
-    ident, id_problems = _id_from(path)
-    problems += id_problems
-    read = FieldReader(path)
-    get = source.get
-    name = read.text(get("name"), required=True)
-    if get("name") is None:
-        read.problems.append(error(path, source.fm_line, "the cluster has no 'name'",
-                                   "add a line such as: name: Green Hub Denmark"))
+    read, get = named.read, named.source.get
     website = read.text(get("website"))
     if website and not website.startswith(("http://", "https://")):
         read.fail(get("website"), f"website '{website}' must start with https://")  # type: ignore[arg-type]
     cluster = ClusterSource(
-        path=path, id=ident, name=name or "", short_name=read.text(get("short_name")),
+        path=path, id=named.ident, name=named.name, short_name=read.text(get("short_name")),
         website=website, description=read.localized(get("description"), languages),
-        body=source.body, body_line=source.body_line,
+        body=named.source.body, body_line=named.source.body_line,
     )
-    problems += read.problems
-    if any(p.is_error for p in problems):
-        return None, problems
-    return cluster, problems
+    return _finish(cluster, named, problems)
