@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -110,6 +111,38 @@ def minimal_files() -> dict[str, str]:
 SiteMaker = Callable[..., Path]
 
 
+def write_files(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """Write a site's files (text is dedented; None means: leave that file out)."""
+    for rel, text in files.items():
+        if text is None:
+            continue
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def build_once(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """The minimal site plus `files`, built once for a whole module (tests only read it)."""
+    write_files(root, {**minimal_files(), **files})
+    out = root / "build"
+    assert main(["build", "--site", str(root), "--out", str(out), "--now", NOW, "-q"]) == 0
+    return out
+
+
+def copy_sample(dest: Path) -> Path:
+    """The repository's sample site, copied so that the build's cache stays out of it."""
+    dest.mkdir(parents=True)
+    shutil.copy2(REPO / "site.toml", dest / "site.toml")
+    for folder in ("content", "static", "themes"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, dest / folder, symlinks=True)
+    return dest
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> SiteMaker:
     """make_site({"path": "text" | bytes | None}, base=True): write a site, return its root.
@@ -123,16 +156,7 @@ def make_site(tmp_path: Path) -> SiteMaker:
         site = root or tmp_path / "site"
         content: dict[str, str | bytes | None] = dict(minimal_files()) if base else {}
         content.update(files or {})
-        for rel, text in content.items():
-            if text is None:
-                continue
-            path = site / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return site
+        return write_files(site, content)
 
     return make
 

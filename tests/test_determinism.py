@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO
+from conftest import NOW, REPO, copy_sample
 
 # sitegen's own bookkeeping file in the output. Its last line (the engine's output_id)
 # is made from file paths, stat times and the wall clock, so it can differ between two
@@ -65,17 +65,6 @@ def build_in_process(site: Path, out: Path, seed: int, *args: str) -> dict[str, 
          "-q", *args], env=env, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     return snapshot(out)
-
-
-def copy_sample(dest: Path) -> Path:
-    """The repository's sample site, copied so that the build's cache stays out of it."""
-    dest.mkdir(parents=True)
-    shutil.copy2(REPO / "site.toml", dest / "site.toml")
-    for folder in ("content", "static", "themes"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, dest / folder)
-    return dest
-
 
 def assert_identical(a: dict[str, bytes], b: dict[str, bytes]) -> None:
     changed = differing(a, b)

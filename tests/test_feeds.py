@@ -10,8 +10,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
-import textwrap
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -21,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-from conftest import FIXED_NOW, NOW, REPO, minimal_files
+from conftest import FIXED_NOW, NOW, build_once, copy_sample
 
 from sitegen.cli import main
 from sitegen.pipeline import prepare
@@ -126,34 +124,6 @@ def urls_in(markup: str) -> list[str]:
 
 def feed_url(out: Path, path: Path) -> str:
     return BASE + path.relative_to(out).as_posix()
-
-
-def copy_sample(dest: Path) -> Path:
-    """The repository's sample site, copied so that the build's cache stays out of it."""
-    dest.mkdir(parents=True)
-    shutil.copy2(REPO / "site.toml", dest / "site.toml")
-    for folder in ("content", "static", "themes"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, dest / folder)
-    return dest
-
-
-def build_once(root: Path, files: dict[str, str | bytes | None]) -> Path:
-    """The minimal site plus `files`, built once for a whole module (tests only read it)."""
-    for rel, text in {**minimal_files(), **files}.items():
-        if text is None:
-            continue
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(textwrap.dedent(text), encoding="utf-8")
-    out = root / "build"
-    assert main(["build", "--site", str(root), "--out", str(out), "--now", NOW, "-q"]) == 0
-    return out
-
-
 @pytest.fixture(scope="module")
 def tricky_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_once(tmp_path_factory.mktemp("tricky") / "site", tricky_files())

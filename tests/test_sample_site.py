@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_NOW, LANGUAGE_KINDS, NEUTRAL_KINDS, NOW, REPO
+from conftest import FIXED_NOW, LANGUAGE_KINDS, NEUTRAL_KINDS, NOW, REPO, copy_sample
 
 from sitegen.config import load_config
 from sitegen.load.content import load_content
@@ -16,17 +15,6 @@ from sitegen.resolve import BuildOptions, resolve_site
 
 pytestmark = pytest.mark.skipif(not (REPO / "site.toml").is_file(),
                                 reason="no sample site in this checkout")
-
-
-def copy_sample(target: Path) -> Path:
-    """The sample site's sources, without its build output."""
-    target.mkdir()
-    shutil.copy2(REPO / "site.toml", target / "site.toml")
-    for folder in ("content", "static", "themes"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, target / folder, symlinks=True)
-    return target
-
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -8,7 +8,6 @@ two days before the build's "now"; neither ever a draft or an embargoed article.
 from __future__ import annotations
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXED_NOW, NOW, REPO
+from conftest import FIXED_NOW, NOW, copy_sample
 
 from sitegen.cli import main
 from sitegen.model import Site
@@ -268,17 +267,6 @@ def test_robots_names_the_sitemaps(site: Path, run_cli) -> None:
 
 
 # --- the sample site ---------------------------------------------------------------------------
-
-
-def copy_sample(dest: Path) -> Path:
-    """The repository's sample site, copied so that the build's cache stays out of it."""
-    dest.mkdir(parents=True)
-    shutil.copy2(REPO / "site.toml", dest / "site.toml")
-    for folder in ("content", "static", "themes"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, dest / folder)
-    return dest
-
 
 @pytest.fixture(scope="module")
 def sample_root(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -5,8 +5,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +13,7 @@ from typing import Any
 import mf2py
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXED_NOW, NOW, REPO, minimal_files
+from conftest import FIXED_NOW, NOW, build_once, copy_sample
 
 from sitegen.cli import main
 from sitegen.model import Article, Person, Site
@@ -209,23 +207,6 @@ def check_hreflang(page: Parsed, article: Article, site: Site) -> None:
 
 # --- the small site ---------------------------------------------------------------------
 
-
-def build_once(root: Path, files: dict[str, str | bytes | None]) -> Path:
-    """The minimal site plus `files`, built once for a whole module (tests only read it)."""
-    for rel, text in {**minimal_files(), **files}.items():
-        if text is None:
-            continue
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(textwrap.dedent(text), encoding="utf-8")
-    out = root / "build"
-    assert main(["build", "--site", str(root), "--out", str(out), "--now", NOW, "-q"]) == 0
-    return out
-
-
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:
     out = build_once(tmp_path_factory.mktemp("small") / "site", {
@@ -321,17 +302,6 @@ def test_person_page_head(small: tuple[Path, Site]) -> None:
 
 
 # --- the sample site ----------------------------------------------------------------------
-
-
-def copy_sample(dest: Path) -> Path:
-    """The repository's sample site, copied so that the build's cache stays out of it."""
-    dest.mkdir(parents=True)
-    shutil.copy2(REPO / "site.toml", dest / "site.toml")
-    for folder in ("content", "static", "themes"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, dest / folder)
-    return dest
-
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:

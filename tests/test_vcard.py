@@ -6,14 +6,12 @@ page and every contact card in an article links its card, so a reader can save i
 
 from __future__ import annotations
 
-import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 import vobject
 from bs4 import BeautifulSoup
-from conftest import FIXED_NOW, NOW, REPO, minimal_files
+from conftest import FIXED_NOW, NOW, build_once, copy_sample
 
 from sitegen.cli import main
 from sitegen.model import Person
@@ -65,23 +63,6 @@ KURT_DA = (
     "END:VCARD\r\n"
 )
 
-
-def build_once(root: Path, files: dict[str, str | bytes | None]) -> Path:
-    """The minimal site plus `files`, built once for a whole module (tests only read it)."""
-    for rel, text in {**minimal_files(), **files}.items():
-        if text is None:
-            continue
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(textwrap.dedent(text), encoding="utf-8")
-    out = root / "build"
-    assert main(["build", "--site", str(root), "--out", str(out), "--now", NOW, "-q"]) == 0
-    return out
-
-
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_once(tmp_path_factory.mktemp("cards") / "site", {
@@ -90,17 +71,6 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "content/media/people/eva.jpg": PHOTO,
         "content/da/2021/kontakter.md": ARTICLE,
     })
-
-
-def copy_sample(dest: Path) -> Path:
-    """The repository's sample site, copied so that the build's cache stays out of it."""
-    dest.mkdir(parents=True)
-    shutil.copy2(REPO / "site.toml", dest / "site.toml")
-    for folder in ("content", "static", "themes"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, dest / folder)
-    return dest
-
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
