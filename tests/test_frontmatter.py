@@ -185,3 +185,12 @@ def test_pasted_unicode_line_separators_do_not_shift_lines(char):
         assert source is not None
         assert [(e.key, e.line) for e in source.entries] == [("title", 2), ("date", 3)]
         assert source.get("title").node.value == "Mission Possible"
+
+
+def test_a_hash_inside_a_plain_value_is_flagged_but_comments_are_not():
+    text = ("---\ntitle: Mission #1 Possible\ndate: 2021-11-01  # when it was sent\n"
+            "summary: \"Nr #1\"\n---\nbody\n")
+    source, problems = split("content/da/a.md", text)
+    assert source is not None
+    assert [(p.line, p.is_error) for p in problems] == [(2, False)]
+    assert "comment" in problems[0].message and "quotes" in problems[0].hint

@@ -8,11 +8,12 @@ text. Field readers in `sitegen.load.fields` decide the type of each key.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
 
-from sitegen.errors import Problem, error
+from sitegen.errors import Problem, error, warning
 
 FENCE = "---"
 YAML_ONLY_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
@@ -107,6 +108,7 @@ def split(path: str, text: str) -> tuple[SourceText | None, list[Problem]]:
     # YAML also breaks lines at NEL, LS and PS, invisible characters that come with text
     # pasted from other programs; as spaces they keep YAML's lines the file's lines.
     yaml_text = "\n".join(lines[1:end]).translate(YAML_ONLY_BREAKS)
+    yaml_lines = yaml_text.split("\n")
     body = "\n".join(lines[end + 1:])
     try:
         root = yaml.compose(yaml_text, Loader=FAST_LOADER)
@@ -133,4 +135,26 @@ def split(path: str, text: str) -> tuple[SourceText | None, list[Problem]]:
             continue
         seen.add(key)
         entries.append(Entry(key, value_node, line))
+        problems += _comment_warning(path, key, value_node, yaml_lines)
     return SourceText(path, tuple(entries), body, end + 2, 1), problems
+
+
+HASH_WORD = re.compile(r" #[^\s#]")
+
+
+def _comment_warning(path: str, key: str, node: yaml.Node,
+                     yaml_lines: list[str]) -> list[Problem]:
+    """`title: Mission #1` is read as "Mission": YAML takes ' #' as a comment. An editor
+    rarely means a comment there, so say so (with the line) instead of losing words."""
+    if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):  # plain only
+        return []
+    row = node.end_mark.line
+    if row >= len(yaml_lines) or row != node.start_mark.line:
+        return []
+    rest = yaml_lines[row][node.end_mark.column:]
+    # " #1", " #klima": a number or a hashtag, not a comment ("  # note" stays quiet).
+    if not HASH_WORD.match(rest):
+        return []
+    return [warning(path, row + 2, f"the text after '#' in '{key}' is read as a comment and "
+                    "left out", f"put the whole value in quotes: {key}: \"...\"",
+                    code="yaml-comment")]
