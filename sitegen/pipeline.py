@@ -111,6 +111,21 @@ def _render(prepared: Prepared, page: Page) -> bytes | Problem:
                      "fix the template; content is not at fault")
 
 
+def _once_per_place(failures: list[tuple[Page, Problem]]) -> list[Problem]:
+    """One template mistake breaks every page that uses it: report it once, with how
+    many pages it broke, instead of once per page."""
+    groups: dict[tuple[str, int | None, str], list[Page]] = {}
+    for page, problem in failures:
+        detail = problem.message.split(": ", 1)[-1]
+        groups.setdefault((problem.path, problem.line, detail), []).append(page)
+    problems = []
+    for (path, line, detail), pages in groups.items():
+        others = f" and {len(pages) - 1} other page(s)" if len(pages) > 1 else ""
+        problems.append(error(path, line, f"template error while making {pages[0].url}"
+                              f"{others}: {detail}", "fix the template; content is not at fault"))
+    return sort_problems(problems)
+
+
 def _render_to(shared: tuple[Prepared, Path | None], page: Page) -> int | bytes | Problem:
     """Render a page; with a folder given, write it there and return its size."""
     prepared, folder = shared
@@ -131,9 +146,10 @@ def render_pages(prepared: Prepared, pages: Sequence[Page], folder: Path | None 
     if len(pages) > 1:
         prepared.theme.preload()
     results = shared_map(_render_to, (prepared, folder), pages, jobs, on_page)
-    failures = [r for r in results if isinstance(r, Problem)]
+    failures = [(page, r) for page, r in zip(pages, results, strict=True)
+                 if isinstance(r, Problem)]
     if failures:
-        raise BuildFailed(sort_problems(failures))
+        raise BuildFailed(_once_per_place(failures))
     return {page.output: result for page, result in zip(pages, results, strict=True)}  # type: ignore[misc]
 
 

@@ -44,5 +44,26 @@ def render_page(site: Site, theme: Theme, pages: Sequence[Page], page: Page) -> 
         html = template.render(build_context(site, page))
     except TemplateError as exc:
         name = getattr(exc, "filename", None) or getattr(exc, "name", None) or page.template
-        raise RenderError(page, str(name), getattr(exc, "lineno", None), str(exc)) from exc
+        line = getattr(exc, "lineno", None)
+        if line is None:  # a runtime error: Jinja puts the template's line in the traceback
+            name, line = _template_frame(exc, str(name))
+        raise RenderError(page, _theme_relative(str(name)), line, str(exc)) from exc
     return html.encode("utf-8")
+
+
+def _template_frame(exc: BaseException, name: str) -> tuple[str, int | None]:
+    """The innermost template file and line in the traceback of a runtime error."""
+    found: tuple[str, int | None] = (name, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _theme_relative(path: str) -> str:
+    """'/somewhere/site/themes/default/templates/x.html' -> 'themes/default/templates/x.html'."""
+    index = path.rfind("/themes/")
+    return path[index + 1:] if index >= 0 else path

@@ -16,6 +16,7 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    TemplateError,
     select_autoescape,
 )
 
@@ -62,7 +63,10 @@ class Theme:
         instead of each compiling its own copy."""
         for env in self.environments.values():
             for name in env.list_templates(extensions=["html", "xml", "txt"]):
-                env.get_template(name)
+                try:
+                    env.get_template(name)
+                except TemplateError:
+                    pass  # reported, with its file and line, by the page that uses it
 
     def static_files(self) -> dict[str, Path]:
         """URL path under /theme/ -> file, the site's theme overriding the default."""
