@@ -99,3 +99,21 @@ def launch_chromium(playwright: Playwright, **options: object) -> Browser:
     executable = require_program("chromium")
     return playwright.chromium.launch(executable_path=executable, headless=True,
                                       args=CHROMIUM_ARGS, **options)  # type: ignore[arg-type]
+
+
+@contextmanager
+def axe_chromium() -> Iterator[Browser]:
+    """Headless Chromium for pages checked with axe-core; a missing tool fails the test
+    with the hint, never with a traceback or a skip."""
+    import pytest
+
+    try:
+        require_file(AXE_JS, "axe-core")
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            chromium = launch_chromium(playwright)
+            yield chromium
+            chromium.close()
+    except MissingTool as exc:
+        pytest.fail(str(exc), pytrace=False)

@@ -9,7 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser import AXE_JS, MissingTool, launch_chromium, require_file, serve_directory
+from browser import (
+    AXE_JS,
+    axe_chromium,
+    serve_directory,
+)
 from test_accessibility import axe_violations
 from test_search import EMBARGO_WORD, NO_EMBARGO_WORD, article, build, search_site_files, write_site
 
@@ -43,16 +47,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    try:
-        require_file(AXE_JS, "axe-core")
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            chromium = launch_chromium(playwright)
-            yield chromium
-            chromium.close()
-    except MissingTool as exc:
-        pytest.fail(str(exc), pytrace=False)
+    with axe_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture
