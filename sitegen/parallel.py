@@ -3,12 +3,28 @@
 Workers are forked, so the shared value (the site model, the link table) reaches them
 through copy-on-write memory instead of being pickled once per task. Where fork is not
 available, or the work is too small to be worth a process, it runs in-process.
+
+Fork is only safe in a process with one thread. A forked child gets a copy of every
+lock as it was at that instant but only the forking thread, so a lock another thread
+held (the logging module's, an allocator's, an I/O buffer's) stays locked for ever in
+the child and the worker can hang; Python 3.12+ warns ("This process is multi-threaded,
+use of fork() may lead to deadlocks"), and the test suite turns warnings into errors.
+`sitegen serve` is such a process (the watcher, the HTTP server's threads, the search
+index's background thread), so while any other thread is alive the work runs in-process
+instead. Another start method would not do: forkserver and spawn pickle the shared
+value, and the page renderer's shared value holds the compiled Jinja templates, which do
+not pickle (and a spawned worker pays Python's start-up and sitegen's imports again).
+The cost is small where it happens: serve's rebuilds after a save render a handful of
+bodies and pages, below the size at which a pool pays anyway; only a full rebuild in
+serve (its first build, a template or site.toml change) loses the other cores.
+`sitegen build` starts no threads, so it always gets its workers.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -25,6 +41,23 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def other_threads() -> int:
+    """How many threads besides this one the process has, counting both those Python's
+    threading module knows and, on Linux, the kernel's count (threads started from C
+    or through `_thread` are invisible to `threading` but just as dangerous to fork)."""
+    known = threading.active_count()
+    try:
+        kernel = len(os.listdir("/proc/self/task"))
+    except OSError:  # not Linux, or no /proc
+        kernel = 0
+    return max(known, kernel) - 1
+
+
+def can_fork() -> bool:
+    """Whether forking workers now is safe: fork exists and no other thread is alive."""
+    return "fork" in multiprocessing.get_all_start_methods() and other_threads() == 0
 
 
 def _init(shared: Any) -> None:
@@ -44,11 +77,12 @@ def shared_map(func: Callable[[Any, T], R], shared: Any, items: Sequence[T],
                jobs: int | None = None, progress: Progress | None = None) -> list[R]:
     """[func(shared, item) for item in items], in order, over `jobs` processes.
 
-    `progress(done, total)` is called in this process as results come in."""
+    In-process instead when the work is small, or when forking is not safe (another
+    thread is alive: see the module's docstring), so the result never depends on where
+    it ran. `progress(done, total)` is called in this process as results come in."""
     jobs = jobs or default_jobs()
     total = len(items)
-    if jobs <= 1 or total < 2 * MIN_ITEMS_PER_WORKER or \
-            "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or total < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
         results = []
         for item in items:
             results.append(func(shared, item))
