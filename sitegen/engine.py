@@ -1,16 +1,21 @@
 """The incremental build engine: `build` and `serve` both go through a Builder.
 
-A Builder remembers, in memory and in `.sitegen-cache/`, what the last build read and
-wrote: each source file's stat stamp and parsed record, each body's rendered HTML, and
-for each output file the digest of everything it was made from. The next build then
-parses only changed files, renders only changed bodies and pages, and writes only files
-whose bytes changed. The first build, `--clean`, or a cache that cannot be trusted
-(corrupt, another version, an output folder changed behind our back) takes the full
-path instead: render everything into a folder beside the output, then swap.
+A Builder remembers, in the build store (`sitegen/store.py`, data only) and, while it
+lives, in memory (serve): each source file's stat stamp and parsed record, each body's
+rendered HTML, and for each output file the digest of everything it was made from and
+the stat stamp it was left with. The next build parses only changed files, renders only
+changed bodies and pages, and writes only files whose bytes changed. The first build,
+`--clean`, or a state that cannot be trusted takes the full path: render everything
+into a new folder and swap it in.
+
+Every build changes the output and the store's state as one transaction
+(`write.Transaction`): a build killed at any moment leaves the old site or the new
+one, and the next build first finishes or undoes what it left (`write.recover`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Iterable
@@ -19,13 +24,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sitegen.cache import BuildState, ContentCache, load_state, save_state, state_path
 from sitegen.errors import BuildFailed, sort_problems
 from sitegen.fingerprint import RACY_SECONDS, code_digest, digest, fingerprint
 from sitegen.load.discover import walk
 from sitegen.locations import CONFIG_NAME, DEFAULT_THEME
 from sitegen.report import BuildReport
-from sitegen.write import Update, build_lock, output_identity, staged_output
+from sitegen.store import Outputs, Store, store_path
+from sitegen.write import (
+    MARKER,
+    MARKER_TEXT,
+    Stage,
+    Transaction,
+    build_lock,
+    output_identity,
+    recover,
+    stamps_under,
+    stat_stamp,
+)
 
 # The quick path (nothing changed) needs none of the heavy machinery; it is imported
 # where a real build begins.
@@ -51,13 +66,13 @@ def _stamps(site_root: Path) -> tuple[list[str], float]:
     return stamps, newest
 
 
-def _next_change(prepared: Prepared, state_files: Iterable[object], now: datetime
+def _next_change(prepared: Prepared, files: Iterable[object], now: datetime
                  ) -> datetime | None:
     """The next moment at which the clock alone changes the site: an embargo lifting,
     or an article leaving the news sitemap's window."""
     from sitegen.render.sitemap import NEWS_WINDOW
     moments = []
-    for entry in state_files:
+    for entry in files:
         record = getattr(entry, "record", None)
         date = getattr(record, "date", None)
         if isinstance(date, datetime):
@@ -71,6 +86,20 @@ def _theme_digest(prepared: Prepared, now: float) -> str:
 
 
 @dataclass
+class Memory:
+    """What a Builder keeps between builds in one process (serve), so that a rebuild
+    reads nothing back from the store."""
+
+    files: dict[str, Any] = field(default_factory=dict)  # source path -> CachedFile
+    config: str = ""  # the site.toml digest the files were parsed under
+    bodies: dict[str, Any] = field(default_factory=dict)  # body key -> RenderedBody
+    resolve: Any = None  # resolve.memo.ResolveMemo
+    fingerprints: dict[str, Any] = field(default_factory=dict)
+    state: dict[str, Any] | None = None
+    outputs: Outputs | None = None
+
+
+@dataclass
 class Builder:
     """Builds one site into one output folder, again and again, as fast as it can."""
 
@@ -79,18 +108,17 @@ class Builder:
     drafts: bool = False
     future: bool = False
     jobs: int = 1
-    persistent: bool = True  # keep the state in .sitegen-cache/ between runs
-    autosave: bool = True  # write that state after every build (serve: only at the end)
-    # The search index: "now" (within the build), "later" (a background thread after an
-    # incremental build, so a preview shows an edit at once) or "off".
+    persistent: bool = True  # keep the state in .sitegen-cache/store.sqlite between runs
+    # The search index: "now" (within the build's transaction), "later" (a background
+    # thread after an incremental build, so a preview shows an edit at once) or "off".
     search: str = "now"
     # Look for "nothing changed" before building (a stat of every file). Serve, which
     # builds only when the watcher saw a change, turns it off.
     quick_check: bool = True
-    state: BuildState | None = field(default=None, init=False)
-    content: ContentCache | None = field(default=None, init=False)
+    memory: Memory | None = field(default=None, init=False)
     last_mode: str = field(default="", init=False)  # "no-op", "incremental" or "full"
     last_written: int = field(default=0, init=False)
+    _store: Store | None = field(default=None, init=False)
     _search_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _search_job: tuple[Any, ...] | None = field(default=None, init=False)
     _search_thread: threading.Thread | None = field(default=None, init=False)
@@ -102,80 +130,134 @@ class Builder:
         self.out = self.out.resolve()
 
     @property
-    def _state_file(self) -> Path:
-        return state_path(self.site_root, self.out, f"{self.drafts}:{self.future}")
+    def variant(self) -> str:
+        """The store's key for this output folder and these options."""
+        key = f"{self.out}\0{self.drafts}:{self.future}:{self.search == 'off'}"
+        return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
     @property
-    def _content_file(self) -> Path:
-        return self._state_file.with_name(self._state_file.name.replace("state-", "content-"))
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(store_path(self.site_root) if self.persistent else None)
+        return self._store
 
-    @property
-    def _journal(self) -> Path:
-        """Present while an incremental build is changing the output (write.Update)."""
-        return self._state_file.with_name(self._state_file.name.replace("state-", "update-"))
+    def close(self) -> None:
+        self.wait_for_search()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
-    def _content_cache(self) -> ContentCache:
-        if self.content is None and self.persistent:
-            self.content = load_state(self._content_file, ContentCache)
-        return self.content or ContentCache()
+    def _apply(self, delta: dict) -> None:
+        """Write a committed build's state into the store (also when finishing the
+        transaction of a build that was killed)."""
+        from sitegen import codec
 
-    def _output_intact(self, state: BuildState) -> bool:
-        """The output is exactly as our last build left it (cheap checks: the marker's
-        id and every file's size)."""
-        try:
-            if output_identity(self.out) != state.output_id:
-                return False
-            return all((self.out / rel).stat().st_size == size
-                       for rel, size in state.sizes.items())
-        except (OSError, IndexError):
-            return False
+        state = codec.decode(delta["state"])
+        variant = delta["variant"]
+        outputs = {rel: (value[0], value[1]) for rel, value in delta["outputs"].items()}
+        saved = self.store.save_build(variant, state, outputs, delta["removed"],
+                                      delta.get("reads"), replace_all=delta["replace_all"])
+        if not saved:
+            self.store.forget(variant)
+        if self.memory is not None and variant == self.variant:
+            if delta["replace_all"] or self.memory.outputs is None:
+                self.memory.outputs = {}
+            for rel in delta["removed"]:
+                self.memory.outputs.pop(rel, None)
+            self.memory.outputs.update(outputs)
+            self.memory.state = state
+
+    def _intact(self, state: dict[str, Any], outputs: Outputs) -> tuple[bool, set[str]]:
+        """Is the folder the one our last build made (its marker), and which of its files
+        were changed or removed since (by inode, time and size, not size alone)?"""
+        if output_identity(self.out) != state.get("output_id"):
+            return False, set()
+        touched = set()
+        for rel, (_, expected) in outputs.items():
+            try:
+                if stat_stamp(self.out / rel) != expected:
+                    touched.add(rel)
+            except OSError:
+                touched.add(rel)
+        return True, touched
 
     def build(self, now: datetime, clean: bool = False,
               on_page: OnPage | None = None) -> BuildReport:
         """Build as of `now`. Raises BuildFailed on content errors, leaving the output
         as it was."""
         started = time.perf_counter()
-        in_memory = self.state is not None and not clean
-        state = None if clean else (self.state or (
-            load_state(self._state_file) if self.persistent else None))
-        # A state kept in memory (serve) made the folder itself: only one from disk needs
-        # checking against what is there.
-        if state is not None and (self._journal.exists()
-                                  or not (in_memory or self._output_intact(state))):
-            state = None  # an update was interrupted, or the folder changed behind our back
         with build_lock(self.out):
+            if recover(self.out, self._apply):
+                self.memory = None  # the store now holds what the killed build made
+            in_memory = self.memory is not None and self.memory.state is not None
+            state, outputs = (None, None) if clean else (
+                (self.memory.state, self.memory.outputs) if in_memory and self.memory
+                else (self.store.state(self.variant), self.store.outputs(self.variant)))
+            touched: set[str] = set()
+            if state is not None and outputs is not None:
+                # A folder this process made and keeps in memory (serve) is only checked
+                # by its marker; one known from the store, file by file.
+                intact, touched = self._intact(state, {} if in_memory else outputs)
+                if not intact:
+                    state = outputs = None  # the folder is not the one we made
+            else:
+                state = outputs = None
             stamped_at = time.time()
             stamps, newest = _stamps(self.site_root) if self.quick_check else ([], 0.0)
             inputs = digest([code_digest(), repr((self.drafts, self.future, self.search == "off")),
                              *stamps])
-            if (self.quick_check and state is not None and state.inputs == inputs
-                    and state.report is not None
-                    and newest < state.stamped_at - RACY_SECONDS
-                    and state.built_at is not None and state.built_at <= now
-                    and (state.valid_until is None or now < state.valid_until)):
-                self.state, self.last_mode, self.last_written = state, "no-op", 0
-                return replace(state.report, seconds=time.perf_counter() - started)
+            if (self.quick_check and state is not None and not touched
+                    and state.get("inputs") == inputs
+                    and isinstance(state.get("report"), BuildReport)
+                    and newest < state["stamped_at"] - RACY_SECONDS
+                    and state["built_at"] <= now
+                    and (state["valid_until"] is None or now < state["valid_until"])):
+                self.last_mode, self.last_written = "no-op", 0
+                return replace(state["report"], seconds=time.perf_counter() - started)
             from sitegen.resolve import BuildOptions
             options = BuildOptions(now=now, drafts=self.drafts, future=self.future)
-            report = self._build(state, options, inputs, started, on_page, stamped_at)
-        return report
+            if outputs is not None:  # files changed behind our back are made again
+                outputs = {rel: ("", value[1]) if rel in touched else value
+                           for rel, value in outputs.items()}
+            return self._build(outputs, options, inputs, started, on_page, stamped_at)
 
-    def _build(self, state: BuildState | None, options: BuildOptions, inputs: str,
+    def _memory(self, config_digest: str) -> Memory:
+        """The records and bodies of the last build: in memory, or read from the store."""
+        from sitegen.load.content import CachedFile
+        from sitegen.resolve.memo import ResolveMemo
+
+        memory = self.memory
+        if memory is None:
+            memory = Memory(resolve=ResolveMemo())
+            stored = self.store.files()
+            memory.files = {path: value[1] for path, value in stored.items()
+                            if isinstance(value, tuple) and len(value) == 2
+                            and value[0] == config_digest and isinstance(value[1], CachedFile)}
+            memory.config = config_digest
+            self.memory = memory
+        if memory.config != config_digest:
+            memory.files, memory.config = {}, config_digest  # languages shape records
+        return memory
+
+    def _build(self, outputs: Outputs | None, options: BuildOptions, inputs: str,
                started: float, on_page: OnPage | None, stamped_at: float) -> BuildReport:
         from sitegen.config import load_config
         from sitegen.pipeline import Caches, copies, prepare
-        from sitegen.pipeline import report as make_report
         from sitegen.render.dependencies import page_digests
+        from sitegen.store import BodyStore
 
         config, problems = load_config(self.site_root)
         if config is None or any(p.is_error for p in problems):
             raise BuildFailed(sort_problems(problems))
         config_digest = digest([repr(config)])
-        content = self._content_cache()
-        if state is None or state.config != config_digest:
-            content.files = {}  # records depend on the languages and their time zones
-        caches = Caches(content.files, content.bodies, content.resolve, content.fingerprints)
-        prepared = prepare(self.site_root, options, caches, self.jobs, config, write_cache=True)
+        memory = self._memory(config_digest)
+        before = dict(memory.files)
+        bodies = BodyStore(self.store, memory.bodies)
+        caches = Caches(memory.files, bodies, memory.resolve, memory.fingerprints)
+        try:
+            prepared = prepare(self.site_root, options, caches, self.jobs, config)
+        finally:  # what was parsed and rendered is worth keeping even if the build fails
+            self._save_content(memory, before, bodies, config_digest, config.unsafe_html)
         global_digest = digest([code_digest(), config_digest, _theme_digest(prepared, stamped_at),
                                 repr(prepared.site.preview)])
         digests = page_digests(prepared.site, prepared.pages, global_digest,
@@ -183,27 +265,42 @@ class Builder:
         to_copy = copies(prepared, self.site_root)
         for rel, source in to_copy.items():
             digests[rel] = "copy:" + fingerprint(source, stamped_at)
-        if state is None:
-            sizes, copied = self._full(prepared, on_page)
+        state = {"inputs": inputs,
+                 "valid_until": _next_change(prepared, caches.files.values(), options.now),
+                 "config": config_digest, "built_at": options.now, "stamped_at": stamped_at}
+        if outputs is None:
+            copied = self._full(prepared, digests, state, on_page, started)
         else:
-            sizes, copied = self._incremental(prepared, state, digests, to_copy, on_page)
-        output_id = output_identity(self.out)
-        report = make_report(prepared, started, str(self.out), copied)
-        new_state = BuildState(
-            inputs=inputs, valid_until=_next_change(prepared, caches.files.values(),
-                                                    options.now),
-            output_id=output_id, outputs=digests, sizes=sizes, config=config_digest,
-            report=report, built_at=options.now, stamped_at=stamped_at)
-        self.state = new_state
-        caches.resolve.articles = dict(prepared.site.articles)
+            copied = self._incremental(prepared, outputs, digests, to_copy, state, on_page,
+                                       started)
         live = set(prepared.site.articles)
-        fingerprints = {k: v for k, v in caches.fingerprints.items()
-                        if not k.startswith("a:") or k[2:] in live}
-        self.content = ContentCache(caches.files, _live_bodies(caches.bodies, prepared),
-                                    caches.resolve, fingerprints)
-        if self.autosave:
-            self.save()
-        return report
+        memory.fingerprints = {k: v for k, v in caches.fingerprints.items()
+                               if not k.startswith("a:") or k[2:] in live}
+        memory.bodies = _live_bodies(bodies.memory, prepared)
+        assert memory.state is not None
+        return replace(memory.state["report"], seconds=time.perf_counter() - started,
+                       copied=copied)
+
+    def _save_content(self, memory: Memory, before: dict[str, Any], bodies: Any,
+                      config_digest: str, unsafe_html: bool) -> None:
+        from sitegen.resolve.bodies import body_key
+
+        changed = [p for p, entry in memory.files.items() if before.get(p) is not entry]
+        changed += [p for p in before if p not in memory.files]
+        if not changed and not bodies.new:
+            return
+
+        def live() -> set[str]:
+            return {body_key(entry.record.body, unsafe_html) for entry in memory.files.values()
+                    if hasattr(entry.record, "rel")}
+
+        rows = {p: (config_digest, memory.files[p]) for p in changed if p in memory.files}
+        self.store.save_content(rows, changed, bodies.new, live)
+        bodies.new = {}
+
+    def _report(self, prepared: Prepared, started: float, copied: int) -> BuildReport:
+        from sitegen.pipeline import report as make_report
+        return make_report(prepared, started, str(self.out), copied)
 
     def _index_later(self, prepared: Prepared) -> None:
         """Index in a background thread; of edits made meanwhile, only the last counts."""
@@ -234,75 +331,96 @@ class Builder:
         if thread is not None:
             thread.join()
 
-    def save(self) -> None:
-        """Write what this builder knows to .sitegen-cache/, for the next process."""
-        if self.persistent and self.state is not None and self.content is not None:
-            save_state(self._content_file, self.content)
-            save_state(self._state_file, self.state)
-
-    def _full(self, prepared: Prepared, on_page: OnPage | None) -> tuple[dict[str, int], int]:
-        from sitegen.pipeline import copies, publish
+    def _full(self, prepared: Prepared, digests: dict[str, str], state: dict[str, Any],
+              on_page: OnPage | None, started: float) -> int:
+        from sitegen.pipeline import publish
 
         self.last_mode = "full"
         self.wait_for_search()  # the folder is about to be replaced
-        with staged_output(self.out, locked=True) as stage:
-            sizes = publish(prepared, self.site_root, stage, on_page, self.jobs,
-                            index=self.search != "off")
-        self._journal.unlink(missing_ok=True)
-        for rel, source in copies(prepared, self.site_root).items():
-            sizes[rel] = source.stat().st_size
-        self.last_written = len(sizes)
-        return sizes, stage.copied
+        transaction = Transaction(self.out)
+        try:
+            root = transaction.folder()
+            stage = Stage(root)
+            publish(prepared, self.site_root, stage, on_page, self.jobs,
+                    index=self.search != "off")
+            (root / MARKER).write_text(MARKER_TEXT)
+            root.chmod(0o755)
+            stamps = stamps_under(root)
+            state["output_id"] = output_identity(root)
+            state["report"] = self._report(prepared, started, stage.copied)
+            kept = {rel: (value, stamps[rel]) for rel, value in digests.items()
+                    if rel in stamps}
+            delta = {"variant": self.variant, "state": _encode(state), "replace_all": True,
+                     "removed": [], "outputs": kept}
+            transaction.replace_output(root)
+        except BaseException:
+            transaction.abort()
+            raise
+        transaction.commit(delta, self._apply)
+        self.last_written = len(digests)
+        return stage.copied
 
-    def _incremental(self, prepared: Prepared, state: BuildState, digests: dict[str, str],
-                     to_copy: dict[str, Path], on_page: OnPage | None
-                     ) -> tuple[dict[str, int], int]:
+    def _incremental(self, prepared: Prepared, outputs: Outputs, digests: dict[str, str],
+                     to_copy: dict[str, Path], state: dict[str, Any],
+                     on_page: OnPage | None, started: float) -> int:
         from sitegen import search
         from sitegen.pipeline import render_pages
 
         self.last_mode = "incremental"
         changed = [page for page in prepared.pages
-                   if state.outputs.get(page.output) != digests[page.output]]
+                   if outputs.get(page.output, ("",))[0] != digests[page.output]]
         rendered = render_pages(prepared, changed, None, self.jobs, on_page)
-        sizes = dict(state.sizes)
+        transaction = Transaction(self.out)
+        new: Outputs = {}
         written = copied = 0
-        update = Update(self.out, self._journal)
         try:
             for rel, data in rendered.items():
                 assert isinstance(data, bytes)
-                written += update.write(rel, data)
-                sizes[rel] = len(data)
+                stamp = transaction.write(rel, data)
+                written += stamp is not None
+                new[rel] = (digests[rel], stamp or stat_stamp(self.out / rel))
             for rel, source in to_copy.items():
-                if state.outputs.get(rel) != digests[rel]:
-                    update.copy(rel, source)
+                if outputs.get(rel, ("",))[0] != digests[rel]:
+                    new[rel] = (digests[rel], transaction.copy(rel, source))
                     copied += 1
-                sizes[rel] = source.stat().st_size
-            for rel in set(state.outputs) - set(digests):
-                update.remove(rel)
-                sizes.pop(rel, None)
+            removed = sorted(set(outputs) - set(digests))
+            for rel in removed:
+                transaction.remove(rel)
+            state["output_id"] = state_id = output_identity(self.out)
+            assert state_id
+            state["report"] = self._report(prepared, started, copied)
+            delta = {"variant": self.variant, "state": _encode(state), "replace_all": False,
+                     "removed": removed, "outputs": new}
         except BaseException:
-            update.abort()
+            transaction.abort()
             raise
-        update.commit()
+        transaction.commit(delta, self._apply)
         # Pagefind runs only if an indexed page changed; the new index is swapped in whole.
         if self.search == "now":
             search.index_published(self.out, prepared.site, prepared.pages)
         elif self.search == "later":
             self._index_later(prepared)
         self.last_written = written + copied
-        return sizes, copied
+        return copied
+
+
+def _encode(state: dict[str, Any]) -> str:
+    from sitegen import codec
+    return codec.encode(state)
 
 
 def _live_bodies(bodies: dict, prepared: Prepared) -> dict:
-    """Keep only bodies still in use, so the cache does not grow without end."""
+    """Keep only bodies still in use, so memory does not grow without end."""
     live = {a.body_digest for a in prepared.site.articles.values()}
     return {key: body for key, body in bodies.items() if body.digest in live}
 
 
 def build(site_root: Path, out: Path, options: BuildOptions, on_page: OnPage | None = None,
           jobs: int = 1, clean: bool = False, search: bool = True) -> BuildReport:
-    """One build through the engine, with the persistent cache."""
+    """One build through the engine, with the persistent store."""
     builder = Builder(site_root, out, options.drafts, options.future, jobs,
                       search="now" if search else "off")
-    return builder.build(options.now, clean=clean, on_page=on_page)
-
+    try:
+        return builder.build(options.now, clean=clean, on_page=on_page)
+    finally:
+        builder.close()

@@ -17,7 +17,6 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.errors import BuildFailed, Problem, error, sort_problems
 from sitegen.load.content import FileCache, load_discovered
 from sitegen.load.discover import discover
-from sitegen.locations import CACHE_DIR
 from sitegen.model import Site
 from sitegen.parallel import shared_map
 from sitegen.plan.formats import RSS
@@ -60,19 +59,8 @@ class Caches:
     fingerprints: FingerprintMemo = field(default_factory=dict)
 
 
-def _template_cache(site_root: Path) -> Path | None:
-    """A folder for compiled templates, if one can be made: only a cache."""
-    folder = site_root / CACHE_DIR / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder
-
-
 def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None,
-            jobs: int = 1, config: SiteConfig | None = None,
-            write_cache: bool = False) -> Prepared:
+            jobs: int = 1, config: SiteConfig | None = None) -> Prepared:
     """Every step up to the plan. Raises BuildFailed with all problems found."""
     problems: list[Problem] = []
     if config is None:
@@ -90,7 +78,7 @@ def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None
     problems += resolve_problems
     _stop_on_errors(problems)
     assert site is not None
-    theme = load_theme(site_root, config, _template_cache(site_root) if write_cache else None)
+    theme = load_theme(site_root, config)
     pages, plan_problems = plan_pages(site)
     problems += plan_problems
     _stop_on_errors(problems)

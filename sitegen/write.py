@@ -8,10 +8,11 @@ was. A lock file serialises builds into the same folder.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -139,80 +140,189 @@ def _swap(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-class Update:
-    """Changes to an output folder made as one step, for incremental builds.
+JOURNAL = "journal.json"
 
-    Every new file is first written beside its target; `commit` then renames them all
-    into place and deletes the files no longer wanted, a matter of milliseconds. A
-    journal file exists from the first write until the commit is complete: a build
-    killed in between leaves it behind, and the next build, seeing it, rebuilds the
-    folder whole instead of trusting it. A build that fails before `commit` (`abort`)
-    changes nothing.
+
+def stat_stamp(path: Path) -> str:
+    """What says a file is the one we wrote: inode, modification time and size. A same-size
+    edit behind our back changes the time; a rename keeps all three."""
+    info = path.stat()
+    return f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
+
+
+def stamps_under(root: Path) -> dict[str, str]:
+    """Every file under `root` (posix path -> stat stamp), the marker left out."""
+    found: dict[str, str] = {}
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), rel + "/"))
+                elif rel != MARKER:
+                    info = entry.stat(follow_symlinks=False)
+                    found[rel] = f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
+    return found
+
+
+class Transaction:
+    """Every change one build makes to an output folder, made as one step.
+
+    Changes are prepared in a staging folder beside the output (`.<out>.stage-*`): new
+    files, new folders (the search index's parts), or for a full build the whole new
+    output. `commit` then writes a journal (the list of renames and deletions, and the
+    build store's new state) into the stage in one atomic rename, carries it out, and
+    removes the stage. A build killed before the journal exists left nothing but the
+    stage, which the next build removes (the old site stands); one killed after it left
+    a journal, which the next build carries out to the end (the new site stands, and the
+    store says so). Either way the folder is the old site or the new one, never a mix.
     """
 
-    def __init__(self, out: Path, journal: Path):
-        self.out, self.journal = out, journal
-        self._pending: list[tuple[Path, Path]] = []  # (temporary file, target)
-        self._removals: list[Path] = []
+    def __init__(self, out: Path):
+        self.out = out
+        self.stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.stage-", dir=out.parent))
+        self.steps: list[list[str]] = []
+        self._count = 0
 
-    def _begin(self) -> None:
-        if not self.journal.exists():
-            self.journal.parent.mkdir(parents=True, exist_ok=True)
-            self.journal.write_text(f"an update of {self.out} is under way\n")
+    def _new_name(self) -> Path:
+        self._count += 1
+        return self.stage / f"f{self._count}"
 
-    def _stage(self, rel: str) -> tuple[Path, Path]:
-        self._begin()
+    def _check(self, rel: str) -> None:
         target = (self.out / rel).resolve()
         if self.out.resolve() not in target.parents:
             raise ValueError(f"refusing to write outside the output: {rel}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=".new-")
-        os.close(handle)
-        self._pending.append((Path(tmp), target))
-        return Path(tmp), target
 
-    def write(self, rel: str, data: bytes) -> bool:
-        """Stage `data` for `rel` unless the file already holds exactly these bytes."""
+    def write(self, rel: str, data: bytes) -> str | None:
+        """Stage `data` for `rel`, unless the file holds exactly these bytes already.
+        Returns the stamp the file will have once committed, or None if unchanged."""
+        self._check(rel)
         target = self.out / rel
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
-                return False
+                return None
         except OSError:
             pass
-        tmp, _ = self._stage(rel)
-        tmp.write_bytes(data)
-        return True
+        staged = self._new_name()
+        staged.write_bytes(data)
+        os.chmod(staged, 0o644)
+        self.steps.append(["file", staged.name, rel])
+        return stat_stamp(staged)
 
-    def copy(self, rel: str, source: Path) -> None:
-        tmp, _ = self._stage(rel)
-        shutil.copyfile(source, tmp)
+    def copy(self, rel: str, source: Path) -> str:
+        self._check(rel)
+        staged = self._new_name()
+        shutil.copyfile(source, staged)
+        os.chmod(staged, 0o644)
+        self.steps.append(["file", staged.name, rel])
+        return stat_stamp(staged)
+
+    def folder(self) -> Path:
+        """A new empty folder inside the stage, to be placed with `place`."""
+        path = self._new_name()
+        path.mkdir()
+        return path
+
+    def place(self, rel: str, built: Path) -> None:
+        """Put a folder or file built inside the stage at `rel`, replacing what is there."""
+        self._check(rel)
+        if self.stage not in built.parents:
+            raise ValueError(f"{built} is not inside the stage")
+        self.steps.append(["place", built.relative_to(self.stage).as_posix(), rel])
 
     def remove(self, rel: str) -> None:
-        self._begin()
-        self._removals.append(self.out / rel)
+        self._check(rel)
+        self.steps.append(["remove", "", rel])
 
-    def commit(self) -> None:
-        for tmp, target in self._pending:
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        for target in self._removals:
-            target.unlink(missing_ok=True)
-            self._prune(target.parent)
-        self._pending, self._removals = [], []
-        self.journal.unlink(missing_ok=True)
+    def replace_output(self, new_root: Path) -> None:
+        """A full build: the folder `new_root` (inside the stage) becomes the output."""
+        self.steps.append(["swap", new_root.relative_to(self.stage).as_posix(), ""])
+
+    def commit(self, store_delta: dict | None, apply_store: StoreApplier) -> None:
+        journal = {"out": str(self.out), "steps": self.steps, "store": store_delta}
+        tmp = self.stage / (JOURNAL + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as stream:
+            json.dump(journal, stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.rename(tmp, self.stage / JOURNAL)  # the commit point
+        _carry_out(self.stage, journal, apply_store)
 
     def abort(self) -> None:
-        for tmp, _ in self._pending:
-            tmp.unlink(missing_ok=True)
-            self._prune(tmp.parent)
-        self._pending, self._removals = [], []
-        self.journal.unlink(missing_ok=True)
+        shutil.rmtree(self.stage, ignore_errors=True)
 
-    def _prune(self, folder: Path) -> None:
-        """Remove folders left empty, up to the output folder itself."""
-        out = self.out.resolve()
-        folder = folder.resolve()
-        while folder != out and out in folder.parents and folder.is_dir() \
-                and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
+
+# Writes a committed build's state into the build store (see sitegen.engine).
+StoreApplier = Callable[[dict], None]
+
+
+def _carry_out(stage: Path, journal: dict, apply_store: StoreApplier) -> None:
+    """Do what the journal says; every step may already be done (after a kill)."""
+    out = Path(journal["out"])
+    trash = stage / "trash"
+    trash.mkdir(exist_ok=True)
+    for number, (kind, name, rel) in enumerate(journal["steps"]):
+        source, target = stage / name, out / rel
+        if kind == "swap":
+            if source.exists():
+                if out.exists():
+                    os.rename(out, trash / f"old-{number}")
+                os.rename(source, out)
+            continue
+        if kind == "file":
+            if source.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+        elif kind == "place":
+            if source.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists():
+                    os.rename(target, trash / f"t{number}")
+                os.rename(source, target)
+        elif kind == "remove":
+            if target.is_dir() and not target.is_symlink():
+                os.rename(target, trash / f"t{number}")
+            else:
+                target.unlink(missing_ok=True)
+            _prune_empty(out, target.parent)
+    if journal.get("store") is not None:
+        apply_store(journal["store"])
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def _prune_empty(out: Path, folder: Path) -> None:
+    """Remove folders left empty, up to the output folder itself."""
+    while folder != out and out in folder.parents and folder.is_dir() \
+            and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def recover(out: Path, apply_store: StoreApplier) -> bool:
+    """Finish or undo what a killed build left beside `out`: a committed transaction is
+    carried out, anything else (stages without a journal, half-made folders) removed.
+    Returns True when a committed transaction was finished. Call under the build lock."""
+    finished = False
+    if not out.parent.is_dir():
+        return False
+    for leftover in sorted(out.parent.glob(f".{out.name}.*-*")):
+        kind = leftover.name[len(out.name) + 2:].split("-", 1)[0]
+        if kind not in ("stage", "new", "old", "pagefind") or not leftover.is_dir():
+            continue
+        journal_file = leftover / JOURNAL
+        if kind == "stage" and journal_file.is_file():
+            try:
+                journal = json.loads(journal_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                journal = None
+            if isinstance(journal, dict) and journal.get("out") == str(out):
+                _carry_out(leftover, journal, apply_store)
+                finished = True
+                continue
+        if kind == "old" and not out.exists():
+            os.rename(leftover, out)  # killed between the two renames of a swap
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)
+    return finished

@@ -113,5 +113,8 @@ def load_discovered(found: Discovered, config: SiteConfig, problems: list[Proble
                for f in files]
     loaded = {r.path for r in (*articles, *people, *clusters)}
     failed = frozenset(rel for rel in sources if rel not in loaded)
+    if cache is not None:  # forget files that are gone, so the cache mirrors the site
+        for rel in set(cache) - set(sources):
+            del cache[rel]
     return Loaded(tuple(articles), tuple(people), tuple(clusters), media, static,
                   failed), problems

@@ -13,7 +13,6 @@ from babel import Locale
 from jinja2 import (
     ChoiceLoader,
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -80,12 +79,11 @@ class Theme:
         return files
 
 
-def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = None) -> Theme:
-    """`cache_dir`: an existing folder where compiled templates may be kept between runs."""
+def load_theme(site_root: Path, config: SiteConfig) -> Theme:
+    """Templates are compiled from their source in every process, never loaded as
+    bytecode from a cache: Jinja's bytecode cache unpickles what it finds, and anything
+    under the site folder may have been planted there."""
     dirs = theme_dirs(site_root, config.theme)
-    bytecode_cache = None
-    if cache_dir is not None and cache_dir.is_dir():
-        bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
     loader = ChoiceLoader([FileSystemLoader(str(d / "templates")) for d in dirs])
     environments = {}
     catalogues = {lang.code: load_translations(dirs, lang.locale) for lang in config.languages}
@@ -98,7 +96,6 @@ def load_theme(site_root: Path, config: SiteConfig, cache_dir: Path | None = Non
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            bytecode_cache=bytecode_cache,
             auto_reload=False,
         )
         env.install_gettext_translations(  # type: ignore[attr-defined]

@@ -22,9 +22,9 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from sitegen.cache import CACHE_DIR
 from sitegen.engine import Builder
 from sitegen.errors import BuildFailed, Problem, error
+from sitegen.locations import CACHE_DIR
 from sitegen.parallel import default_jobs
 from sitegen.report import BuildReport
 from sitegen.serve.server import LiveServer, LiveState
@@ -160,33 +160,24 @@ def serve(options: ServeOptions, now: Callable[[], datetime],
                          f"{exc.strerror or exc}{hint}") from exc
     thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)
     watcher = Watcher(site_root)
-    # The Builder keeps the site in memory between rebuilds; its cache is written to disk
-    # after the first build and at the end, not after every save (that would cost time
-    # on each one), so that the next `sitegen serve` starts warm.
+    # The Builder keeps the site in memory between rebuilds; every build also commits its
+    # state to the build store with the output, so a preview killed at any moment (or
+    # hung up with its terminal) and started again shows the sources as they are.
     # The search index is rebuilt in the background, so an edit shows at once.
     builder = Builder(site_root, out, drafts=options.preview, future=options.preview,
-                      jobs=default_jobs(), autosave=False, search="later",
-                      quick_check=False)
+                      jobs=default_jobs(), search="later", quick_check=False)
     session = Session(builder, state, now, on_build)
     try:
         thread.start()
         watcher.start()  # before the first build, so no save is missed
         session.rebuild()
-        _save(builder)
         on_ready(server.url)
         _loop(site_root, watcher, session, stop)
     finally:
         watcher.stop()
         server.stop()
         thread.join(timeout=5)
-        _save(builder)
-
-
-def _save(builder: Builder) -> None:
-    try:
-        builder.save()
-    except OSError:
-        pass  # a cache that cannot be written only makes the next start slower
+        builder.close()
 
 
 def preview_folder(site_root: Path, preview: bool) -> Path:

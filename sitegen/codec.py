@@ -1,0 +1,128 @@
+"""Records as plain data: JSON that can only ever decode into values, never into code.
+
+The build store keeps parsed front matter, rendered bodies and build reports between
+runs. They used to be pickles, and a pickle is a program: a crafted file in
+`.sitegen-cache/` ran code on the machine that built the site. This encoding names only
+classes from a fixed list (`RECORD_TYPES`) and rebuilds them from field values, so the
+worst a tampered row can do is fail to decode, which the store treats as a miss.
+
+The JSON is tagged so that tuples, datetimes with their zone and enums come back as
+they went in (equality of records is how an incremental build recognises unchanged
+input, so the round trip must be exact).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sitegen.errors import Problem, Severity
+from sitegen.load.content import CachedFile
+from sitegen.load.fields import Ref
+from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
+from sitegen.markdown import BrokenLink, RenderedBody
+from sitegen.report import BuildReport
+
+
+class DecodeError(ValueError):
+    """The text is not an encoding of known records: treat it as missing."""
+
+
+# The only classes a stored value can become. Adding a record type means adding it here.
+RECORD_TYPES: dict[str, type] = {cls.__name__: cls for cls in (
+    ArticleSource, PersonSource, ClusterSource, Ref, Problem, CachedFile, RenderedBody,
+    BrokenLink, BuildReport)}
+ENUM_TYPES: dict[str, type[Enum]] = {"Severity": Severity}
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in RECORD_TYPES.values()}
+
+
+def _zone(tz: Any) -> Any:
+    if isinstance(tz, ZoneInfo):
+        return tz.key
+    if tz is UTC:
+        return "UTC"
+    offset = tz.utcoffset(None) if tz is not None else None
+    if offset is None:
+        raise TypeError(f"cannot store the time zone {tz!r}")
+    return offset.total_seconds()
+
+
+def _to_data(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Enum):
+        return {"e": [type(value).__name__, value.value]}
+    cls = type(value)
+    if cls in _FIELDS:
+        return {"@": cls.__name__, "v": [_to_data(getattr(value, n)) for n in _FIELDS[cls]]}
+    if isinstance(value, tuple):
+        return {"(": [_to_data(v) for v in value]}
+    if isinstance(value, list):
+        return [_to_data(v) for v in value]
+    if isinstance(value, dict):
+        return {"{": [[_to_data(k), _to_data(v)] for k, v in value.items()]}
+    if isinstance(value, frozenset):
+        return {"f": sorted(_to_data(v) for v in value)}
+    if isinstance(value, datetime):
+        naive = value.replace(tzinfo=None).isoformat()
+        return {"t": [naive, value.fold, _zone(value.tzinfo) if value.tzinfo else None]}
+    raise TypeError(f"cannot store a {cls.__name__}")
+
+
+def _tz(spec: Any) -> Any:
+    if spec is None:
+        return None
+    if spec == "UTC":
+        return UTC
+    if isinstance(spec, str):
+        return ZoneInfo(spec)
+    return timezone(timedelta(seconds=float(spec)))
+
+
+def _from_data(data: Any) -> Any:
+    if data is None or isinstance(data, bool | int | float | str):
+        return data
+    if isinstance(data, list):
+        return [_from_data(v) for v in data]
+    if not isinstance(data, dict) or len(data) not in (1, 2):
+        raise DecodeError("not a stored value")
+    if "@" in data:
+        cls = RECORD_TYPES.get(data["@"])
+        values = data.get("v")
+        if cls is None or not isinstance(values, list) or len(values) != len(_FIELDS[cls]):
+            raise DecodeError(f"unknown record {data['@']!r}")
+        return cls(*(_from_data(v) for v in values))
+    (tag, body), = data.items()
+    if tag == "(":
+        return tuple(_from_data(v) for v in body)
+    if tag == "{":
+        return {_from_data(k): _from_data(v) for k, v in body}
+    if tag == "f":
+        return frozenset(_from_data(v) for v in body)
+    if tag == "t":
+        naive, fold, zone = body
+        return datetime.fromisoformat(naive).replace(tzinfo=_tz(zone), fold=int(fold))
+    if tag == "e":
+        name, value = body
+        return ENUM_TYPES[name](value)
+    raise DecodeError(f"unknown tag {tag!r}")
+
+
+def encode(value: Any) -> str:
+    """A value made of records, tuples, dicts, datetimes and scalars, as JSON text."""
+    return json.dumps(_to_data(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(text: str) -> Any:
+    """The value `encode` gave `text`; DecodeError for anything else."""
+    try:
+        return _from_data(json.loads(text))
+    except DecodeError:
+        raise
+    except Exception as exc:  # bad JSON, wrong shapes, unknown zones, wrong field types
+        raise DecodeError(str(exc)) from exc

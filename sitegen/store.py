@@ -1,0 +1,311 @@
+"""The build store: what one build leaves for the next, in one SQLite file.
+
+`.sitegen-cache/store.sqlite` holds parsed source files (by path and stat stamp),
+rendered Markdown bodies (by a hash of their text), and per output folder and build
+options (a "variant") the state of the last build: the digest of every output's
+inputs, the stat stamp each output file was left with, and which inputs each output
+read (a reverse index).
+
+It is data only: values are JSON made by `sitegen.codec`, never pickles, so nothing in
+the site folder can run code. Every row carries a checksum of its key and value; a row
+that fails it or does not decode is treated as missing, which costs a re-parse or a
+re-render, never a wrong site. A store that cannot be opened or written (a full disk,
+a read-only checkout, a file that is not a database) is replaced by an in-memory one:
+the build is slower, nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from sitegen import codec
+from sitegen.fingerprint import code_digest
+from sitegen.locations import CACHE_DIR
+
+STORE_NAME = "store.sqlite"
+SCHEMA = 1
+TABLES = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL, sum TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, value TEXT NOT NULL,
+                                 sum TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bodies(key TEXT PRIMARY KEY, value TEXT NOT NULL,
+                                  sum TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS states(variant TEXT PRIMARY KEY, value TEXT NOT NULL,
+                                  sum TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs(variant TEXT NOT NULL, path TEXT NOT NULL,
+                                   digest TEXT NOT NULL, stamp TEXT NOT NULL,
+                                   sum TEXT NOT NULL, PRIMARY KEY (variant, path))
+                                   WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reads(variant TEXT NOT NULL, input TEXT NOT NULL,
+                                 output TEXT NOT NULL, PRIMARY KEY (variant, input, output))
+                                 WITHOUT ROWID;
+"""
+KEEP_VARIANTS = 6  # output folders remembered per site (build/, serve's, a few more)
+
+
+def checksum(*parts: str) -> str:
+    hasher = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        hasher.update(part.encode("utf-8", "surrogatepass"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def store_path(site_root: Path) -> Path:
+    return site_root / CACHE_DIR / STORE_NAME
+
+
+# An output file as a build left it: path -> (digest of its inputs, stat stamp).
+Outputs = dict[str, tuple[str, str]]
+
+
+class Store:
+    """One open store. All reads tolerate damage; all writes tolerate failure."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.persistent = False
+        self.db = self._open(path)
+
+    # -- opening -------------------------------------------------------------------
+
+    def _open(self, path: Path | None) -> sqlite3.Connection:
+        if path is not None:
+            for attempt in range(2):
+                try:
+                    db = self._connect(path)
+                    self.persistent = True
+                    return db
+                except (sqlite3.Error, OSError, codec.DecodeError):
+                    if attempt == 0:
+                        _remove(path)  # not a store we can use: start a new one
+        db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        db.executescript(TABLES)
+        return db
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        gitignore = path.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(TABLES)
+            version = f"{SCHEMA}:{code_digest()}"
+            if self._meta(db, "version") != version:
+                # Another sitegen (or its code edited): nothing in here may be reused.
+                with db:
+                    for table in ("meta", "files", "bodies", "states", "outputs", "reads"):
+                        db.execute(f"DELETE FROM {table}")
+                    db.execute("INSERT INTO meta VALUES (?, ?, ?)",
+                               ("version", version, checksum("version", version)))
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @staticmethod
+    def _meta(db: sqlite3.Connection, key: str) -> str | None:
+        row = db.execute("SELECT value, sum FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is None or checksum(key, row[0]) != row[1]:
+            return None
+        return row[0]
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
+
+    # -- reading -------------------------------------------------------------------
+
+    def _safe(self, query: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return self.db.execute(query, args).fetchall()
+        except sqlite3.Error:
+            return []  # a damaged page of the database: as if the rows were not there
+
+    def files(self) -> dict[str, Any]:
+        """Every stored parsed file: source path -> CachedFile."""
+        found = {}
+        for path, value, total in self._safe("SELECT path, value, sum FROM files"):
+            record = _checked(("file", path, value), total, value)
+            if record is not None:
+                found[path] = record
+        return found
+
+    def body(self, key: str) -> Any:
+        rows = self._safe("SELECT value, sum FROM bodies WHERE key = ?", (key,))
+        return _checked(("body", key, rows[0][0]), rows[0][1], rows[0][0]) if rows else None
+
+    def state(self, variant: str) -> Any:
+        rows = self._safe("SELECT value, sum FROM states WHERE variant = ?", (variant,))
+        if not rows:
+            return None
+        value = _checked(("state", variant, rows[0][0]), rows[0][1], rows[0][0])
+        return value if isinstance(value, dict) else None
+
+    def outputs(self, variant: str) -> Outputs | None:
+        """The outputs of the variant's last build; None when any row is damaged (the
+        folder's state is then unknown, and the next build is a full one)."""
+        result: Outputs = {}
+        for path, value, stamp, total in self._safe(
+                "SELECT path, digest, stamp, sum FROM outputs WHERE variant = ?", (variant,)):
+            if checksum("output", variant, path, value, stamp) != total:
+                return None
+            result[path] = (value, stamp)
+        return result
+
+    def readers(self, variant: str, inputs: Iterable[str]) -> set[str]:
+        """The outputs that read any of `inputs` in the variant's last build."""
+        found: set[str] = set()
+        for name in inputs:
+            found.update(row[0] for row in self._safe(
+                "SELECT output FROM reads WHERE variant = ? AND input = ?", (variant, name)))
+        return found
+
+    # -- writing -------------------------------------------------------------------
+
+    def save_content(self, files: Mapping[str, Any], changed: Iterable[str],
+                     bodies: Mapping[str, Any], live_bodies: Callable[[], set[str]]) -> None:
+        """Parsed files and rendered bodies: keyed by content, so always safe to keep,
+        whatever happens to the build that made them."""
+        try:
+            with self.db:
+                for path in changed:
+                    if path in files:
+                        value = codec.encode(files[path])
+                        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
+                                        (path, value, checksum("file", path, value)))
+                    else:
+                        self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+                for key, body in bodies.items():
+                    value = codec.encode(body)
+                    self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
+                                    (key, value, checksum("body", key, value)))
+                self._prune_bodies(live_bodies)
+        except (sqlite3.Error, TypeError):
+            pass
+
+    def _prune_bodies(self, live_bodies: Callable[[], set[str]]) -> None:
+        """Forget bodies no file uses any more, once they are a third of the table."""
+        count = self.db.execute("SELECT count(*) FROM bodies").fetchone()[0]
+        files = self.db.execute("SELECT count(*) FROM files").fetchone()[0]
+        if count > 1.5 * files + 100:
+            live = live_bodies()
+            stored = [row[0] for row in self.db.execute("SELECT key FROM bodies")]
+            self.db.executemany("DELETE FROM bodies WHERE key = ?",
+                                [(key,) for key in stored if key not in live])
+
+    def save_build(self, variant: str, state: dict[str, Any], changed: Outputs,
+                   removed: Iterable[str], reads: Mapping[str, Iterable[str]] | None,
+                   replace_all: bool = False) -> bool:
+        """The variant's state after a build, as one transaction. `changed`: outputs
+        written or re-stamped; `reads`: output -> inputs, for the outputs in `changed`.
+        False when it could not be written (the next build then cannot trust it)."""
+        try:
+            with self.db:
+                if replace_all:
+                    self.db.execute("DELETE FROM outputs WHERE variant = ?", (variant,))
+                    self.db.execute("DELETE FROM reads WHERE variant = ?", (variant,))
+                for path in removed:
+                    self.db.execute("DELETE FROM outputs WHERE variant = ? AND path = ?",
+                                    (variant, path))
+                    self.db.execute("DELETE FROM reads WHERE variant = ? AND output = ?",
+                                    (variant, path))
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
+                    [(variant, path, value, stamp,
+                      checksum("output", variant, path, value, stamp))
+                     for path, (value, stamp) in changed.items()])
+                if reads is not None:
+                    if not replace_all:
+                        self.db.executemany(
+                            "DELETE FROM reads WHERE variant = ? AND output = ?",
+                            [(variant, path) for path in reads])
+                    self.db.executemany(
+                        "INSERT OR IGNORE INTO reads VALUES (?, ?, ?)",
+                        [(variant, name, path) for path, names in reads.items()
+                         for name in names])
+                value = codec.encode(state)
+                self.db.execute("INSERT OR REPLACE INTO states VALUES (?, ?, ?)",
+                                (variant, value, checksum("state", variant, value)))
+                self._forget_old_variants(variant)
+            return True
+        except (sqlite3.Error, TypeError):
+            return False
+
+    def forget(self, variant: str) -> None:
+        """Drop a variant's state: its output folder is no longer known."""
+        try:
+            with self.db:
+                for table in ("states", "outputs", "reads"):
+                    self.db.execute(f"DELETE FROM {table} WHERE variant = ?", (variant,))
+        except sqlite3.Error:
+            pass
+
+    def _forget_old_variants(self, current: str) -> None:
+        rows = self.db.execute("SELECT value FROM meta WHERE key = 'variants'").fetchone()
+        order = [v for v in (rows[0].split() if rows else []) if v != current]
+        order.insert(0, current)
+        for old in order[KEEP_VARIANTS:]:
+            for table in ("states", "outputs", "reads"):
+                self.db.execute(f"DELETE FROM {table} WHERE variant = ?", (old,))
+        text = " ".join(order[:KEEP_VARIANTS])
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('variants', ?, ?)",
+                        (text, checksum("variants", text)))
+
+
+def _checked(parts: tuple[str, ...], total: str, value: str) -> Any:
+    if checksum(*parts) != total:
+        return None
+    try:
+        return codec.decode(value)
+    except codec.DecodeError:
+        return None
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+class BodyStore(MutableMapping[str, Any]):
+    """Rendered bodies by key, read from the store on first use and kept in memory;
+    new ones are collected for the store to save."""
+
+    def __init__(self, store: Store, memory: MutableMapping[str, Any] | None = None):
+        self.store = store
+        self.memory: MutableMapping[str, Any] = memory if memory is not None else {}
+        self.new: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.memory:
+            return self.memory[key]
+        body = self.store.body(key)
+        if body is None or type(body).__name__ != "RenderedBody":
+            raise KeyError(key)
+        self.memory[key] = body
+        return body
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.memory[key] = value
+        self.new[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.memory[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.memory)
+
+    def __len__(self) -> int:
+        return len(self.memory)

@@ -1,0 +1,158 @@
+"""The build store is data: nothing planted in .sitegen-cache/ runs, nothing damaged in
+it gives a wrong site, and nothing that cannot be written stops a build."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sitegen import codec
+from sitegen.engine import Builder
+from sitegen.load.content import CachedFile
+from sitegen.load.fields import Ref
+from sitegen.load.records import ArticleSource
+from sitegen.store import Store, store_path
+
+START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+PAGE = "da/nyheder/mission-possible/index.html"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean_build(site: Path, out: Path) -> dict[str, bytes]:
+    Builder(site, out, persistent=False, search="off").build(START, clean=True)
+    return snapshot(out)
+
+
+def build(site: Path, out: Path) -> Builder:
+    builder = Builder(site, out, search="off")
+    try:
+        builder.build(START)
+    finally:
+        builder.close()
+    return builder
+
+
+class Payload:
+    """Unpickling this creates a file: proof that code ran."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (Path.touch, (self.marker,))
+
+
+def test_records_round_trip_exactly():
+    from zoneinfo import ZoneInfo
+
+    moment = datetime(2021, 10, 31, 2, 30, tzinfo=ZoneInfo("Europe/Copenhagen"), fold=1)
+    record = ArticleSource(
+        "content/da/2021/x.md", "da", "2021/x", "Titel", moment, None, None,
+        (Ref("kurt", 4),), (), (), ("eksport",), None, "x", 0, None, 0, None, None, False,
+        "Tekst æøå", 9, 0)
+    entry = CachedFile((1, 2), record, ())
+    back = codec.decode(codec.encode(entry))
+    assert back == entry and back.record.date.fold == 1
+    assert back.record.date.tzinfo == moment.tzinfo
+
+
+@pytest.mark.parametrize("text", [
+    '{"@": "Popen", "v": ["touch /tmp/x"]}', '{"@": "Ref", "v": [1]}', "not json",
+    '{"t": ["2021-01-01", 0, "../../etc/passwd"]}', '{"x": 1}'])
+def test_anything_else_does_not_decode(text):
+    with pytest.raises(codec.DecodeError):
+        codec.decode(text)
+
+
+def test_planted_pickles_and_template_bytecode_never_run(make_site, tmp_path):
+    site = make_site()
+    out = tmp_path / "out"
+    marker = tmp_path / "code-ran"
+    payload = pickle.dumps(Payload(marker))
+    cache = site / ".sitegen-cache"
+    (cache / "templates").mkdir(parents=True)
+    # What the old engine loaded: pickled states and Jinja's bytecode cache files.
+    for name in ("state-0123456789abcdef.pickle", "content-0123456789abcdef.pickle"):
+        (cache / name).write_bytes(payload)
+    for template in ("article.html", "base.html"):
+        import hashlib
+        key = hashlib.sha1(template.encode()).hexdigest()
+        (cache / "templates" / f"__jinja2_{key}.cache").write_bytes(
+            b"j2/" + pickle.dumps(1, 2) + b"\x00" + payload)
+    build(site, out)
+    # A store whose rows hold pickles: they fail their checksums or do not decode.
+    db = sqlite3.connect(store_path(site))
+    with db:
+        db.execute("UPDATE files SET value = ?", (payload.hex(),))
+        db.execute("UPDATE bodies SET value = ?, sum = ?", (payload.hex(), "0"))
+    db.close()
+    (site / "content/da/2021/mission-possible.md").write_text(
+        (site / "content/da/2021/mission-possible.md").read_text() + "\nNy linje.\n")
+    build(site, out)
+    assert not marker.exists()
+    assert snapshot(out) == clean_build(site, tmp_path / "clean")
+
+
+def _flip(path: Path, rng: random.Random, count: int) -> None:
+    data = bytearray(path.read_bytes())
+    for _ in range(count):
+        at = rng.randrange(100, len(data))  # past SQLite's header: damage the rows
+        data[at] ^= 1 << rng.randrange(8)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("seed", range(int(os.environ.get("SITEGEN_FLIP_SEEDS", "6"))))
+def test_flipped_bytes_in_the_store_never_give_a_wrong_site(make_site, tmp_path, seed):
+    rng = random.Random(seed)
+    site = make_site()
+    out = tmp_path / "out"
+    build(site, out)
+    article = site / "content/da/2021/mission-possible.md"
+    article.write_text(article.read_text().replace("Mission Possible", "Mission Mulig"))
+    build(site, out)
+    _flip(store_path(site), rng, 1 + seed * 3)
+    article.write_text(article.read_text() + "\nEn ny sætning.\n")
+    build(site, out)  # must neither crash nor keep anything stale
+    assert snapshot(out) == clean_build(site, tmp_path / "clean")
+
+
+def test_a_store_that_is_not_a_database_is_replaced(make_site, tmp_path):
+    site = make_site()
+    path = store_path(site)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"this is not sqlite" * 100)
+    out = tmp_path / "out"
+    build(site, out)
+    assert snapshot(out) == clean_build(site, tmp_path / "clean")
+    assert Store(path).persistent
+
+
+def test_a_store_that_cannot_be_written_costs_only_time(make_site, tmp_path):
+    site = make_site()
+    cache = site / ".sitegen-cache"
+    cache.write_text("a file where the cache folder should be")
+    out = tmp_path / "out"
+    build(site, out)
+    assert snapshot(out) == clean_build(site, tmp_path / "clean")
+
+
+def test_a_same_size_edit_in_the_output_is_undone(make_site, tmp_path):
+    site = make_site()
+    out = tmp_path / "out"
+    build(site, out)
+    page = out / PAGE
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"Mission", b"Mizzion"))  # same length
+    builder = build(site, out)
+    assert page.read_bytes() == original
+    assert builder.last_mode == "incremental"
