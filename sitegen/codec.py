@@ -84,33 +84,45 @@ def _tz(spec: Any) -> Any:
     return timezone(timedelta(seconds=float(spec)))
 
 
-def _from_data(data: Any) -> Any:
-    if data is None or isinstance(data, bool | int | float | str):
-        return data
-    if isinstance(data, list):
-        return [_from_data(v) for v in data]
-    if not isinstance(data, dict) or len(data) not in (1, 2):
-        raise DecodeError("not a stored value")
+def _record(data: dict[str, Any]) -> Any:
+    cls = RECORD_TYPES.get(data["@"])
+    values = data.get("v")
+    if cls is None or not isinstance(values, list) or len(values) != len(_FIELDS[cls]):
+        raise DecodeError(f"unknown record {data['@']!r}")
+    return cls(*values)
+
+
+def _datetime(body: list[Any]) -> datetime:
+    naive, fold, zone = body
+    return datetime.fromisoformat(naive).replace(tzinfo=_tz(zone), fold=int(fold))
+
+
+def _enum(body: list[Any]) -> Enum:
+    name, value = body
+    return ENUM_TYPES[name](value)
+
+
+_TAGS = {
+    "(": tuple,
+    "{": lambda body: {k: v for k, v in body},
+    "f": frozenset,
+    "t": _datetime,
+    "e": _enum,
+}
+
+
+def _hook(data: dict[str, Any]) -> Any:
+    """Called by the JSON parser for every object, innermost first: so each tagged value
+    is rebuilt from parts that are already values, at the parser's speed."""
     if "@" in data:
-        cls = RECORD_TYPES.get(data["@"])
-        values = data.get("v")
-        if cls is None or not isinstance(values, list) or len(values) != len(_FIELDS[cls]):
-            raise DecodeError(f"unknown record {data['@']!r}")
-        return cls(*(_from_data(v) for v in values))
+        return _record(data)
+    if len(data) != 1:
+        raise DecodeError("not a stored value")
     (tag, body), = data.items()
-    if tag == "(":
-        return tuple(_from_data(v) for v in body)
-    if tag == "{":
-        return {_from_data(k): _from_data(v) for k, v in body}
-    if tag == "f":
-        return frozenset(_from_data(v) for v in body)
-    if tag == "t":
-        naive, fold, zone = body
-        return datetime.fromisoformat(naive).replace(tzinfo=_tz(zone), fold=int(fold))
-    if tag == "e":
-        name, value = body
-        return ENUM_TYPES[name](value)
-    raise DecodeError(f"unknown tag {tag!r}")
+    make = _TAGS.get(tag)
+    if make is None or not isinstance(body, list):
+        raise DecodeError(f"unknown tag {tag!r}")
+    return make(body)
 
 
 def encode(value: Any) -> str:
@@ -121,7 +133,7 @@ def encode(value: Any) -> str:
 def decode(text: str) -> Any:
     """The value `encode` gave `text`; DecodeError for anything else."""
     try:
-        return _from_data(json.loads(text))
+        return json.loads(text, object_hook=_hook)
     except DecodeError:
         raise
     except Exception as exc:  # bad JSON, wrong shapes, unknown zones, wrong field types
