@@ -1,19 +1,25 @@
-"""Search without a server: a Pagefind index of the published articles, per language.
+"""Search without a server: Pagefind bundles of the published articles, one per bucket.
 
-After the pages are rendered, Pagefind reads the article pages and writes /pagefind/:
-for each language of the pages (their `<html lang>`: "da", "nb") a stemmed word index in
-chunks, one compressed fragment per page, and the JavaScript and WebAssembly that search
-them in the reader's browser, fetching only the chunks a query needs. The article
-template says what is indexed (data-pagefind-body, -ignore, -meta, -filter); this module
-only chooses the pages and runs the indexer.
+Pagefind reads article pages and writes a bundle: a stemmed word index in chunks, one
+compressed fragment per page, and the JavaScript and WebAssembly that search them in
+the reader's browser. It has no incremental update, and indexing costs about 1.8 ms a
+page, so one bundle for the whole archive made every edit re-index everything (17 s at
+5,000 articles per language). The index is therefore split into buckets, one per
+language and year of the article's date (`/pagefind/da-2021/`): an edit re-indexes only
+its bucket. The search page loads its language's newest bucket and merges the others
+with Pagefind's multisite `mergeIndex`, which fetches only each bucket's entry,
+metadata and the chunks a query needs (the JavaScript, worker and WebAssembly come once,
+from the first bucket). docs/search.md has the design and the figures.
 
-Only published articles are indexed. Article pages of drafts and articles under embargo
-exist only in previews, and are never handed to Pagefind: Pagefind is given a folder of
-links to exactly the chosen pages, not the output folder, so nothing else can slip in.
+Only published articles are indexed (`searchable`): drafts and articles under embargo
+exist only in previews, and Pagefind is given a folder of links to exactly the chosen
+pages, never the output folder, so nothing else can slip in. The article template says
+what of a page is indexed (data-pagefind-body, -ignore, -meta, -filter).
 
-The index is written beside /pagefind/ and swapped in whole. A stamp of the indexed
-pages (path, size, inode, modification time) kept in the index makes a rebuild skip
-Pagefind when no indexed page changed.
+Each bucket keeps a stamp of what it was made from (`.sitegen-stamp`: the schema,
+Pagefind's version and the pages' digests); a bucket whose stamp is unchanged is kept
+as it is. `prepare_index` builds the changed buckets beside the output and says what to
+put where; the build engine makes that current together with the pages.
 """
 
 from __future__ import annotations
@@ -22,43 +28,62 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sitegen import search_canonical
-from sitegen.errors import BuildFailed, error
-from sitegen.model import Site
+from sitegen.model import Article, Site
 from sitegen.plan.pages import Page
+from sitegen.search_pagefind import Indexer, executable, version_key
 
-INDEX_DIR = "pagefind"  # under the output folder: /pagefind/pagefind.js
-STAMP = ".sitegen-stamp"  # inside INDEX_DIR: which pages the index was made from
-ENTRY = "pagefind-entry.json"  # Pagefind's list of languages, written last
-SCHEMA = "1"  # bump when what we index changes in a way the pages' stamps cannot show
-HINT = ("install sitegen's dependencies, which include Pagefind's indexer: "
-        "`.venv/bin/pip install -e .` (the `pagefind[bin]` package), or point "
-        "PAGEFIND_BINARY_PATH at a pagefind binary")
+INDEX_DIR = "pagefind"  # under the output folder: /pagefind/da-2021/pagefind.js
+STAMP = ".sitegen-stamp"  # inside a bucket: which pages it was made from
+ENTRY = "pagefind-entry.json"  # a bundle's list of languages
+FILTERS = "{lang}-filters.json"  # beside the buckets: a language's filter values
+SCHEMA = "2"  # bump when what we index changes in a way the pages' digests cannot show
 # Pagefind's ready-made interfaces: the search page has its own, so they are not published.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js",
           "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-highlight.js")
-TIMEOUT = 3600  # seconds; the 5,000-articles-per-language benchmark takes well under a minute
+
+__all__ = ["INDEX_DIR", "IndexChange", "IndexStats", "apply_change", "bucket_of",
+           "executable", "index_published", "prepare_index", "search_bundles",
+           "search_context", "searchable"]
 
 
 @dataclass(frozen=True, slots=True)
 class IndexStats:
     """What one indexing did, for the build report and the benchmark."""
 
-    pages: int  # article pages indexed
-    bytes: int  # size of /pagefind/ on disk, all files
-    files: int  # files in /pagefind/
-    seconds: float  # wall time, Pagefind and the swap
+    pages: int  # article pages the index holds, all buckets
+    bytes: int  # size of the buckets built in this run, all files
+    files: int  # files in the buckets built in this run
+    seconds: float  # wall time: linking, Pagefind, tidying (not the engine's renames)
     languages: dict[str, int] = field(default_factory=dict)  # html lang -> pages indexed
-    unstemmed: tuple[str, ...] = ()  # languages Pagefind has no stemmer for
-    skipped: bool = False  # nothing indexed had changed: the index was kept
+    unstemmed: tuple[str, ...] = ()  # html languages Pagefind has no stemmer for
+    skipped: bool = False  # no bucket had changed: Pagefind was not run
+    buckets: tuple[str, ...] = ()  # every bucket of the index, e.g. "da-2021"
+    rebuilt: tuple[str, ...] = ()  # the buckets built in this run
+    indexing: float = 0.0  # of `seconds`, the time spent in Pagefind
+
+
+@dataclass(frozen=True, slots=True)
+class IndexChange:
+    """What to do to the output to make its index current; nothing is done yet.
+
+    Paths are relative to the output folder. Put each `replace` value (a folder inside
+    the engine's `work`) at its key, replacing what is there, and delete every `remove`
+    path; do both in the transaction that publishes the pages, so that a page and the
+    bucket it is indexed in change together."""
+
+    replace: dict[str, Path]  # "pagefind/da-2021" -> a newly built bucket inside `work`
+    remove: tuple[str, ...]  # "pagefind/da-2019" (a bucket without pages), or old files
+    stats: IndexStats
 
 
 def searchable(site: Site, pages: Iterable[Page]) -> list[Page]:
@@ -67,45 +92,260 @@ def searchable(site: Site, pages: Iterable[Page]) -> list[Page]:
     A preview renders drafts and embargoed articles too; they are left out here, so a
     preview's search finds exactly what the published site's would."""
     return [page for page in pages if page.kind == "article"
-            and not site.articles[page.subject].draft
-            and not site.articles[page.subject].embargoed]
+            and _published(site.articles[page.subject])]
 
 
-def executable() -> Path:
-    """The pagefind binary: PAGEFIND_BINARY_PATH, the pagefind-bin package, or PATH
-    (the Python package's own lookup). Raises BuildFailed, with a hint, when missing."""
-    found: Path | None = None
+def _published(article: Article) -> bool:
+    return not article.draft and not article.embargoed
+
+
+def _bucket(article: Article) -> str:
+    # The year in the site's time zone, as the article's date line shows it.
+    return f"{article.lang}-{article.date.year:04d}"
+
+
+def bucket_of(site: Site, page: Page) -> str:
+    """The bucket an article page is indexed in: its language and year, "da-2021".
+
+    Years, because edits cluster in the newest articles while the archive rests, and
+    because a bucket never moves: an article keeps its bucket until its date changes."""
+    return _bucket(site.articles[page.subject])
+
+
+def search_bundles(site: Site, lang: str) -> list[str]:
+    """The bundle URLs a language's search page loads, the newest year first: Pagefind
+    takes its JavaScript and WebAssembly from the first and only the index from the
+    rest. Empty when the language has no published article (the page finds nothing).
+    The same buckets `prepare_index` makes from the planned pages."""
+    buckets = {_bucket(a) for a in site.newest(lang) if _published(a)}
+    return [f"/{INDEX_DIR}/{name}/" for name in sorted(buckets, reverse=True)]
+
+
+def search_filters(site: Site, lang: str) -> str | None:
+    """The URL of the language's filter values (cluster and person names), which the
+    search page lists in its filter menus: one small file instead of every bucket's
+    filter chunks. None when the language has no published article."""
+    return f"/{INDEX_DIR}/{FILTERS.format(lang=lang)}" if search_bundles(site, lang) else None
+
+
+def search_context(site: Site, page: Page) -> dict[str, Any]:
+    """What the search page's template receives besides the common context."""
+    lang = page.lang or ""
+    return {"search_bundles": search_bundles(site, lang),
+            "search_filters": search_filters(site, lang)}
+
+
+def bucket_stamp(pages: Iterable[tuple[str, str]]) -> str:
+    """A bucket's stamp: the schema, Pagefind's version and its pages' (output, digest)
+    pairs, sorted, so that equal pages give equal stamps whatever order they came in."""
+    lines = [SCHEMA, version_key(), *(f"{rel}:{digest}" for rel, digest in sorted(pages))]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _read_stamp(bucket: Path) -> str | None:
     try:
-        from pagefind.service import get_executable
-
-        found = get_executable()
-    except (ImportError, FileNotFoundError):  # pagefind-bin raises when its file is gone
-        override = os.environ.get("PAGEFIND_BINARY_PATH")
-        located = override or shutil.which("pagefind_extended") or shutil.which("pagefind")
-        found = Path(located) if located else None
-    if found is None or not found.is_file() or not os.access(found, os.X_OK):
-        where = f" (looked for {found})" if found else ""
-        raise BuildFailed([error(INDEX_DIR, None,
-                                 f"cannot build the search index: Pagefind's indexer was "
-                                 f"not found{where}", HINT, code="search")])
-    return found
+        return (bucket / STAMP).read_text().strip()
+    except OSError:
+        return None
 
 
-def stamp(folder: Path, outputs: Sequence[str]) -> str:
-    """A digest of the pages to index, by content (so that equal builds write equal
-    stamps), and of the indexer's version. A page's digest is remembered by its inode,
-    size and modification time: a rebuild reads only the pages that were rewritten."""
-    entries = [SCHEMA, _version_key()]
-    for rel in sorted(outputs):
-        entries.append(f"{rel}:{_page_digest(folder / rel)}")
-    return hashlib.sha256("\n".join(entries).encode()).hexdigest()
+def prepare_index(site: Site, pages: Sequence[Page], digests: Mapping[str, str],
+                  current: Path, locate: Callable[[str], Path], work: Path,
+                  niceness: int = 0) -> IndexChange:
+    """Build, inside `work`, the buckets whose pages changed, and say what to change.
+
+    `pages`: the site's planned pages (the searchable ones are picked here).
+    `digests`: output path -> digest of everything the page was made from; equal digest,
+    equal bytes, so no page is read to decide. `current`: the output folder as it is.
+    `locate(output)`: where a page's bytes are now (a staging folder or the output);
+    Pagefind reads hard links to them. `work`: a scratch folder on the output's file
+    system; what is left in it besides the new buckets is removed before returning.
+    `niceness`: run Pagefind at a lower priority (a preview indexing in the background).
+    One Pagefind process builds all changed buckets. Raises BuildFailed when Pagefind is
+    missing or fails, KeyError when a searchable page has no digest."""
+    started = time.perf_counter()
+    chosen = searchable(site, pages)
+    members: dict[str, list[Page]] = defaultdict(list)
+    for page in chosen:
+        members[bucket_of(site, page)].append(page)
+    stamps = {name: bucket_stamp((p.output, digests[p.output]) for p in group)
+              for name, group in members.items()}
+    index = current / INDEX_DIR
+    changed = sorted(name for name, value in stamps.items()
+                     if _read_stamp(index / name) != value)
+    built, indexing = _build(changed, members, stamps, locate, work, niceness)
+    replace = {f"{INDEX_DIR}/{name}": path for name, path in built.items()}
+    languages: dict[str, list[str]] = defaultdict(list)
+    for name, group in sorted(members.items()):
+        languages[group[0].lang or ""].append(name)
+    gone = set(_stale(index, set(members)))
+    kept_files: set[str] = set()
+    for lang, names in languages.items():
+        rel = f"{INDEX_DIR}/{FILTERS.format(lang=lang)}"
+        touched = any(name in built for name in names) or any(
+            path.startswith(f"{INDEX_DIR}/{lang}-") and not path.endswith(".json")
+            for path in gone)
+        if not touched and (current / rel).is_file():
+            kept_files.add(rel)
+            continue
+        made = _filter_file(names, built, index, work / rel, current / rel)
+        if made is not False:
+            kept_files.add(rel)
+            if made is not True:
+                replace[rel] = made
+    remove = tuple(sorted(path for path in gone if path not in kept_files))
+    return IndexChange(replace=replace, remove=remove,
+                       stats=_stats(site, chosen, tuple(sorted(members)), built, index,
+                                    started, indexing))
 
 
-# path -> ((inode, size, mtime), digest); kept while the process lives (serve).
+def _filter_file(names: Sequence[str], built: Mapping[str, Path], index: Path,
+                 target: Path, current: Path) -> Path | bool:
+    """Write the language's filter values (the union over its buckets) to `target`.
+    Returns `target`; True when the current file already holds these bytes; False when
+    a bucket's layout is unknown (the page then asks Pagefind for every bucket's
+    filters)."""
+    values: dict[str, set[str]] = defaultdict(set)
+    try:
+        for name in names:
+            for key, found in search_canonical.filter_values(
+                    built.get(name) or index / name).items():
+                values[key] |= found
+    except search_canonical.Unrecognised:
+        return False
+    data = json.dumps({key: sorted(found) for key, found in sorted(values.items())},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        if current.read_bytes() == data:
+            return True
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
+
+
+def _build(names: Sequence[str], members: Mapping[str, Sequence[Page]],
+           stamps: Mapping[str, str], locate: Callable[[str], Path], work: Path,
+           niceness: int) -> tuple[dict[str, Path], float]:
+    """The new buckets (name -> folder inside `work`) and the seconds Pagefind took."""
+    if not names:
+        return {}, 0.0
+    binary = executable()
+    work.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="index-", dir=work))
+    built: dict[str, Path] = {}
+    try:
+        (scratch / "run").mkdir()
+        started = time.perf_counter()
+        with Indexer(binary, scratch / "run", niceness) as indexer:
+            for name in names:
+                pages = scratch / "pages" / name
+                _link_pages(members[name], locate, pages)
+                target = work / INDEX_DIR / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                indexer.bundle(pages, target)
+                built[name] = target
+        indexing = time.perf_counter() - started
+        for name, target in built.items():
+            _tidy(target, stamps[name])
+    except BaseException:
+        for target in built.values():
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return built, indexing
+
+
+def _link_pages(pages: Iterable[Page], locate: Callable[[str], Path], folder: Path) -> None:
+    """Hard links (copies across file systems) of the chosen pages, at their output
+    paths: Pagefind derives each result's URL from the path."""
+    for page in pages:
+        source, link = locate(page.output), folder / page.output
+        link.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, link)
+        except OSError:
+            shutil.copyfile(source, link)
+
+
+def _tidy(bundle: Path, stamp: str) -> None:
+    """Leave only what a reader can fetch, in canonical byte order, and the stamp.
+
+    Each bucket keeps its own pagefind.js, worker and WebAssembly (any bucket can be the
+    first one of a search page), but only the WebAssembly its language uses."""
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+    entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
+    wanted = {info.get("wasm") or "unknown" for info in entry.get("languages", {}).values()}
+    for wasm in bundle.glob("wasm.*.pagefind"):
+        if wasm.name.split(".")[1] not in wanted:
+            wasm.unlink()
+    search_canonical.canonicalize(bundle)
+    (bundle / STAMP).write_text(stamp + "\n")
+    os.chmod(bundle, 0o755)
+
+
+def _stale(index: Path, keep: set[str]) -> tuple[str, ...]:
+    """What under the output's /pagefind/ no bucket of the new index is: buckets that
+    lost their last page, and the single bundle of earlier sitegen versions."""
+    try:
+        names = sorted(entry.name for entry in os.scandir(index))
+    except OSError:
+        return ()
+    if not keep:
+        return (INDEX_DIR,)
+    return tuple(f"{INDEX_DIR}/{name}" for name in names if name not in keep)
+
+
+def _stats(site: Site, chosen: Sequence[Page], buckets: tuple[str, ...],
+           built: Mapping[str, Path], index: Path, started: float,
+           indexing: float) -> IndexStats:
+    counts = {language.html_lang: 0 for language in site.config.languages}
+    for page in chosen:
+        counts[site.config.language(page.lang or "").html_lang] += 1
+    unstemmed: set[str] = set()
+    for name in buckets:
+        try:
+            entry = json.loads(((built.get(name) or index / name) / ENTRY).read_text())
+        except (OSError, ValueError):
+            continue
+        unstemmed.update(lang for lang, info in entry.get("languages", {}).items()
+                         if not info.get("wasm"))
+    files = [p for folder in built.values() for p in folder.rglob("*") if p.is_file()]
+    return IndexStats(pages=len(chosen), bytes=sum(p.stat().st_size for p in files),
+                      files=len(files), seconds=time.perf_counter() - started,
+                      languages=counts, unstemmed=tuple(sorted(unstemmed)),
+                      skipped=not built, buckets=buckets, rebuilt=tuple(sorted(built)),
+                      indexing=indexing)
+
+
+def apply_change(out: Path, change: IndexChange, trash: Path) -> None:
+    """Carry out `change` on `out`, one rename per bucket, moving what it replaces or
+    removes into `trash` (a folder on the same file system, removed by the caller).
+
+    Each bucket is swapped whole, so a reader gets a bucket's old files or its new ones;
+    the build engine does the same inside its one transaction instead."""
+    trash.mkdir(parents=True, exist_ok=True)
+    for number, (rel, new) in enumerate(sorted(change.replace.items())):
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            os.rename(target, trash / f"replaced-{number}")
+        os.rename(new, target)
+    for number, rel in enumerate(change.remove):
+        if (out / rel).exists() or (out / rel).is_symlink():
+            os.rename(out / rel, trash / f"removed-{number}")
+
+
+# output path -> ((inode, size, mtime), digest); kept while the process lives (serve).
 _DIGESTS: dict[Path, tuple[tuple[int, int, int], str]] = {}
 
 
 def _page_digest(path: Path) -> str:
+    """A page's digest read from disk, remembered by inode, size and modification time:
+    for `index_published`, which has no digests from the engine."""
     info = path.stat()
     key = (info.st_ino, info.st_size, info.st_mtime_ns)
     known = _DIGESTS.get(path)
@@ -118,131 +358,21 @@ def _page_digest(path: Path) -> str:
     return value
 
 
-def _version_key() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("pagefind_bin")
-    except Exception:  # an external binary: its path stands in for its version
-        return os.environ.get("PAGEFIND_BINARY_PATH", "")
-
-
-def index_site(folder: Path, outputs: Sequence[str], languages: Sequence[str],
-               force: bool = False, niceness: int = 0) -> IndexStats:
-    """Index the pages `outputs` (paths under `folder`) into `folder`/pagefind/.
-
-    `languages`: the site's html languages, so that the stats name each, with 0 pages
-    when it has none. The new index is made beside the old one and swapped in whole;
-    with no page to index, /pagefind/ is removed (the search page then finds nothing).
-    Unless `force`, Pagefind is not run when the stamp shows that nothing changed.
-    Raises BuildFailed when Pagefind is missing or fails."""
-    started = time.perf_counter()
-    target = folder / INDEX_DIR
-    current = stamp(folder, outputs)
-    if not force and _read_stamp(target) == current:
-        return _stats(target, len(outputs), languages, started, skipped=True)
-    binary = executable() if outputs else None
-    work = Path(tempfile.mkdtemp(prefix=f".{INDEX_DIR}.new-", dir=folder.parent))
-    try:
-        built = None
-        if binary is not None:
-            pages = work / "pages"
-            _link_pages(folder, outputs, pages)
-            built = work / INDEX_DIR
-            _run_pagefind(binary, pages, built, work, niceness)
-            for name in UNUSED:
-                (built / name).unlink(missing_ok=True)
-            search_canonical.canonicalize(built)
-            (built / STAMP).write_text(current + "\n")
-        _replace(target, built, work / "old")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return _stats(target, len(outputs), languages, started)
-
-
-def _link_pages(folder: Path, outputs: Sequence[str], pages: Path) -> None:
-    """Hard links (copies across file systems) of the chosen pages, at their paths:
-    Pagefind derives each result's URL from the path."""
-    for rel in outputs:
-        source, link = folder / rel, pages / rel
-        link.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, link)
-        except OSError:
-            shutil.copyfile(source, link)
-
-
-def _run_pagefind(binary: Path, pages: Path, output: Path, cwd: Path,
-                  niceness: int = 0) -> None:
-    # In an empty folder, without PAGEFIND_* settings: a pagefind.yml in the editor's
-    # working directory or a variable in the environment must not change the index.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-    command = [str(binary), "--site", str(pages), "--output-path", str(output), "--quiet"]
-    try:
-        result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                                timeout=TIMEOUT, check=False,
-                                preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise BuildFailed([error(INDEX_DIR, None,
-                                 f"cannot build the search index: running {binary} failed: "
-                                 f"{exc}", HINT, code="search")]) from exc
-    if result.returncode != 0 or not (output / ENTRY).is_file():
-        tail = "\n".join((result.stderr + result.stdout).strip().splitlines()[-5:])
-        raise BuildFailed([error(INDEX_DIR, None,
-                                 f"cannot build the search index: Pagefind exited with "
-                                 f"status {result.returncode}: {tail}",
-                                 "this is a bug in sitegen or Pagefind, not in the content; "
-                                 "please report it with the message above", code="search")])
-
-
-def _replace(target: Path, new: Path | None, old: Path) -> None:
-    """Put `new` at `target` (or remove `target`) in two renames, moving the old index
-    to `old` (outside the output, removed by the caller): a reader gets the old index or
-    the new one, never a mixture of the two."""
-    moved = target.exists()
-    if moved:
-        os.rename(target, old)
-    try:
-        if new is not None:
-            os.chmod(new, 0o755)
-            os.rename(new, target)
-    except OSError:
-        if moved:
-            os.rename(old, target)
-        raise
-
-
-def _read_stamp(target: Path) -> str | None:
-    try:
-        return (target / STAMP).read_text().strip()
-    except OSError:
-        return None
-
-
-def _stats(target: Path, pages: int, languages: Sequence[str], started: float,
-           skipped: bool = False) -> IndexStats:
-    files = [p for p in target.rglob("*") if p.is_file()] if target.is_dir() else []
-    counts = {lang: 0 for lang in languages}
-    unstemmed = []
-    try:
-        entry = json.loads((target / ENTRY).read_text())
-        for lang, info in entry.get("languages", {}).items():
-            counts[lang] = int(info.get("page_count", 0))
-            if not info.get("wasm"):
-                unstemmed.append(lang)
-    except (OSError, ValueError):
-        pass
-    return IndexStats(pages=pages, bytes=sum(p.stat().st_size for p in files),
-                      files=len(files), seconds=time.perf_counter() - started,
-                      languages=counts, unstemmed=tuple(sorted(unstemmed)), skipped=skipped)
-
-
 def index_published(folder: Path, site: Site, pages: Iterable[Page],
                     niceness: int = 0) -> IndexStats:
-    """The build's step: index the published article pages among `pages` (rendered into
-    `folder`) into `folder`/pagefind/, unless the index there is already of them.
+    """The build's step until the engine calls `prepare_index` itself: index the
+    published article pages among `pages` (rendered into `folder`) into
+    `folder`/pagefind/, rebuilding only the buckets whose pages changed.
     `niceness`: run the indexer at a lower priority (a preview indexing in the background
     must not slow down the next rebuild)."""
-    outputs = [page.output for page in searchable(site, pages)]
-    languages = [language.html_lang for language in site.config.languages]
-    return index_site(folder, outputs, languages, niceness=niceness)
+    pages = list(pages)
+    digests = {page.output: _page_digest(folder / page.output)
+               for page in searchable(site, pages)}
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.pagefind-", dir=folder.parent))
+    try:
+        change = prepare_index(site, pages, digests, folder, lambda rel: folder / rel,
+                               work, niceness)
+        apply_change(folder, change, work / "trash")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return change.stats

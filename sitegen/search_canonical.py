@@ -55,6 +55,22 @@ def canonicalize(bundle: Path) -> bool:
     return True
 
 
+def filter_values(bundle: Path) -> dict[str, set[str]]:
+    """Every filter of the bundle and its values, read from its filter chunks (what
+    Pagefind took from the pages, not what the theme meant to mark). Raises
+    Unrecognised when the layout is not the one this module knows."""
+    try:
+        entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
+        languages = [_language(bundle, info) for info in entry["languages"].values()]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise Unrecognised(str(exc)) from exc
+    values: dict[str, set[str]] = {}
+    for _info, _path, _meta, filters in languages:
+        for name, _hash, chunk in filters:
+            values.setdefault(name, set()).update(value for value, _pages in chunk[1])
+    return values
+
+
 def _language(bundle: Path, info: dict[str, Any]
               ) -> tuple[dict[str, Any], Path, list[Any], list[tuple[str, str, list[Any]]]]:
     """One language's metadata and its filter chunks, decoded; Unrecognised if odd."""

