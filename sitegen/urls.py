@@ -93,6 +93,28 @@ def not_found(lang: str | None = None) -> str:
     return f"/{lang}/404.html" if lang else "/404.html"
 
 
+def sitemap_index() -> str:
+    return "/sitemap.xml"
+
+
+def sitemap_articles(lang: str, year: int, part: int = 1) -> str:
+    """One language's articles of one year (in parts of 50,000 should a year have more)."""
+    return f"/sitemaps/{lang}-{year}.xml" if part == 1 else f"/sitemaps/{lang}-{year}-{part}.xml"
+
+
+def sitemap_pages() -> str:
+    """Every listed page that is not an article."""
+    return "/sitemaps/pages.xml"
+
+
+def news_sitemap() -> str:
+    return "/news-sitemap.xml"
+
+
+def robots() -> str:
+    return "/robots.txt"
+
+
 def media(path_under_content: str) -> str:
     """'media/2021/la.jpg' -> '/media/2021/la.jpg'."""
     return "/" + path_under_content.lstrip("/")

@@ -16,12 +16,13 @@ REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-01-01T12:00:00+00:00"
 FIXED_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
-# Page kinds of the plan: each language has at least these (given articles with tags),
-# and the site as a whole at least these language-neutral ones.
+# Page kinds of the plan, by `Kind.name`: each language has at least these (given articles
+# with tags), and the site as a whole at least these language-neutral ones.
 LANGUAGE_KINDS = frozenset({
     "home", "news", "article", "people", "person", "person_feed", "vcard", "clusters",
     "cluster", "cluster_feed", "tag", "language_feed", "feeds", "search", "404"})
-NEUTRAL_KINDS = frozenset({"root", "not_found", "sitemap", "news_sitemap", "robots"})
+NEUTRAL_KINDS = frozenset({"root", "not_found", "sitemap", "sitemap_articles", "sitemap_pages",
+                           "news_sitemap", "robots"})
 
 SITE_TOML = """\
 base_url = "https://nyheder.example.org/"

@@ -72,10 +72,10 @@ def test_every_page_kind_is_planned_in_both_languages(make_site):
     norwegian = ARTICLE_NO.replace("translation_key:", "tags: [eksport]\ntranslation_key:")
     pages, problems = plan(make_site({"content/no/2021/mission.md": norwegian}))
     assert problems == []
-    danish, norwegian = ({p.kind for p in pages if p.lang == lang} for lang in ("da", "no"))
+    danish, norwegian = ({p.kind.name for p in pages if p.lang == lang} for lang in ("da", "no"))
     assert danish == norwegian
     assert LANGUAGE_KINDS <= danish
-    assert NEUTRAL_KINDS <= {p.kind for p in pages if p.lang is None}
+    assert NEUTRAL_KINDS <= {p.kind.name for p in pages if p.lang is None}
 
 
 def test_urls_are_lower_case_and_pretty_and_outputs_unique(make_site):
@@ -91,7 +91,7 @@ def test_urls_are_lower_case_and_pretty_and_outputs_unique(make_site):
 
 def test_a_page_knows_its_source_file(make_site):
     pages, _ = plan(make_site())
-    article_pages = {p.url: p.source for p in pages if p.kind == "article"}
+    article_pages = {p.url: p.source for p in pages if p.kind.name == "article"}
     assert article_pages == {"/da/nyheder/mission-possible/": "content/da/2021/mission-possible.md",
                              "/no/nyheter/mission/": "content/no/2021/mission.md"}
 
@@ -100,24 +100,24 @@ def test_long_news_lists_are_paginated(make_site):
     files = {f"content/da/2020/n{i:02}.md": article(f"N{i}", f"2020-01-{i:02}")
              for i in range(1, 21)}
     pages, _ = plan(make_site(files))
-    news = [p for p in pages if p.kind == "news" and p.lang == "da"]
+    news = [p for p in pages if p.kind.name == "news" and p.lang == "da"]
     assert [(p.url, p.number, p.pages) for p in news] == [
         ("/da/nyheder/", 1, 3), ("/da/nyheder/side/2/", 2, 3), ("/da/nyheder/side/3/", 3, 3)]
-    assert [(p.url, p.pages) for p in pages if p.kind == "news" and p.lang == "no"] == [
+    assert [(p.url, p.pages) for p in pages if p.kind.name == "news" and p.lang == "no"] == [
         ("/no/nyheter/", 1)]
 
 
 def test_one_tag_page_per_tag_in_use_per_language(make_site):
     pages, _ = plan(make_site())
-    assert [p.url for p in pages if p.kind == "tag"] == ["/da/emner/eksport/"]
+    assert [p.url for p in pages if p.kind.name == "tag"] == ["/da/emner/eksport/"]
 
 
 def test_a_language_without_articles_still_has_its_pages(make_site):
     pages, problems = plan(make_site({"content/no/2021/mission.md": None,
                                       "content/da/2021/mission-possible.md": article("M")}))
     assert problems == []
-    danish = {p.kind for p in pages if p.lang == "da"}
-    assert {p.kind for p in pages if p.lang == "no"} == danish - {"article", "tag"}
+    danish = {p.kind.name for p in pages if p.lang == "da"}
+    assert {p.kind.name for p in pages if p.lang == "no"} == danish - {"article", "tag"}
 
 
 # collisions

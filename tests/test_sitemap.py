@@ -1,8 +1,11 @@
-"""sitemap.xml, news-sitemap.xml and robots.txt, read with xml.etree.
+"""sitemap.xml (an index) and its files, news-sitemap.xml and robots.txt, read with xml.etree.
 
-The sitemap must list every published page exactly once, with lastmod and the same
-hreflang alternates the page's own head gives; the news sitemap the articles of the
-two days before the build's "now"; neither ever a draft or an embargoed article.
+The sitemaps together must list every published page exactly once, with lastmod and
+the same hreflang alternates the page's own head gives; the index every sitemap file
+with its newest lastmod; the news sitemap the articles of the two days before the
+build's "now"; none ever a draft or an embargoed article. An edit to one article
+changes at most its own year's file (and the index and the pages file when a date
+moves), never a sitemap of every page.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from bs4 import BeautifulSoup
 from conftest import FIXED_NOW, NOW, copy_sample
 
 from sitegen.cli import main
+from sitegen.kinds import page_digests
 from sitegen.model import Site
 from sitegen.pipeline import prepare
 from sitegen.resolve import BuildOptions
@@ -60,6 +64,36 @@ class Entry:
     alternates: dict[str, str]
 
 
+def read_index(out: Path) -> dict[str, str | None]:
+    """The index at /sitemap.xml: sitemap file path (under `out`) -> its lastmod."""
+    root = ET.parse(out / "sitemap.xml").getroot()
+    assert root.tag == f"{SM}sitemapindex"
+    found = {}
+    for sitemap in root:
+        assert sitemap.tag == f"{SM}sitemap"
+        assert {child.tag for child in sitemap} <= {f"{SM}loc", f"{SM}lastmod"}
+        loc = sitemap.findtext(f"{SM}loc") or ""
+        assert loc.startswith(BASE + "sitemaps/") and loc.endswith(".xml"), loc
+        found[loc.removeprefix(BASE)] = sitemap.findtext(f"{SM}lastmod")
+    return found
+
+
+def read_sitemaps(out: Path) -> list[Entry]:
+    """Every entry of every file the index names; each file's lastmod is its newest."""
+    index = read_index(out)
+    assert sorted(index) == sorted(p.relative_to(out).as_posix()
+                                   for p in (out / "sitemaps").glob("*.xml"))
+    entries = []
+    for rel, modified in index.items():
+        found = read_sitemap(out / rel)
+        assert found, f"{rel} is empty"
+        dates = [datetime.fromisoformat(e.lastmod) for e in found if e.lastmod]
+        assert (datetime.fromisoformat(modified) if modified else None) == (
+            max(dates) if dates else None), rel
+        entries += found
+    return entries
+
+
 def read_sitemap(path: Path) -> list[Entry]:
     root = ET.parse(path).getroot()
     assert root.tag == f"{SM}urlset"
@@ -97,7 +131,7 @@ def head_hreflang(out: Path, url: str) -> dict[str, str]:
 
 
 def check_sitemap(out: Path) -> list[Entry]:
-    entries = read_sitemap(out / "sitemap.xml")
+    entries = read_sitemaps(out)
     locs = [e.loc for e in entries]
     assert len(locs) == len(set(locs)), "a page is listed twice"
     assert set(locs) == published_pages(out)
@@ -193,14 +227,40 @@ def test_later_list_pages_claim_no_translation(make_site, run_cli) -> None:
 @pytest.mark.parametrize("flags", [(), ("--drafts", "--future")])
 def test_no_draft_or_embargo_in_any_sitemap(site: Path, run_cli, flags) -> None:
     out = build(run_cli, site, NOW, *flags)
-    for name in ("sitemap.xml", "news-sitemap.xml"):
-        text = (out / name).read_text(encoding="utf-8")
+    for path in [out / "sitemap.xml", out / "news-sitemap.xml",
+                 *(out / "sitemaps").glob("*.xml")]:
+        text = path.read_text(encoding="utf-8")
         assert "kladde" not in text and "embargo" not in text
     if flags:  # the preview shows both, but no sitemap names them
         assert (out / "da/nyheder/kladde/index.html").is_file()
         assert (out / "da/nyheder/embargo/index.html").is_file()
     else:
         check_sitemap(out)
+
+
+def sitemap_digests(root: Path) -> dict[str, str]:
+    prepared = prepare(root, BuildOptions(now=FIXED_NOW))
+    digests = page_digests(prepared.site, prepared.pages, "same")
+    return {out: value for out, value in digests.items() if "sitemap" in out}
+
+
+def test_an_edit_touches_only_its_own_years_sitemap(make_site) -> None:
+    older = {f"content/da/2020/n{n}.md":
+             f"---\ntitle: Gammel {n}\ndate: 2020-03-0{n} 12:00\n---\nA.\n" for n in range(1, 4)}
+    root = make_site(older)
+    before = sitemap_digests(root)
+    assert {"sitemap.xml", "sitemaps/da-2020.xml", "sitemaps/da-2021.xml",
+            "sitemaps/no-2021.xml", "sitemaps/pages.xml"} <= set(before)
+    path = root / "content/da/2020/n1.md"
+    path.write_text(path.read_text().replace("Gammel 1", "Ny titel"))  # and a new body
+    path.write_text(path.read_text().replace("\nA.\n", "\nEn helt anden tekst.\n"))
+    assert sitemap_digests(root) == before  # neither title nor text is in any sitemap
+    path.write_text(path.read_text().replace("date: 2020-03-01 12:00",
+                                             "date: 2020-03-01 12:00\nupdated: 2020-06-01 12:00"))
+    after = sitemap_digests(root)
+    changed = {out for out in before if after[out] != before[out]}
+    assert "sitemaps/da-2020.xml" in changed
+    assert changed <= {"sitemaps/da-2020.xml", "sitemap.xml", "sitemaps/pages.xml"}
 
 
 def test_sitemap_escapes(site: Path, run_cli) -> None:

@@ -1,4 +1,4 @@
-"""Every page of the site, with its URL, output file, template and subject.
+"""The page record (URL, output file, kind, subject) and the check for collisions.
 
 Planning is cheap and complete: collisions between output files are found here, naming
 both sources, before any page is rendered (as Zola's find_path_collisions does).
@@ -6,13 +6,16 @@ both sources, before any page is rendered (as Zola's find_path_collisions does).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sitegen import urls
 from sitegen.errors import Problem, error
 from sitegen.model import Site
-from sitegen.plan.formats import HTML, NEWS_SITEMAP, ROBOTS, RSS, SITEMAP, VCARD, OutputFormat
+from sitegen.plan.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from sitegen.kinds.base import Kind
 
 PER_PAGE = 10
 
@@ -23,63 +26,35 @@ class Page:
 
     url: str  # root-relative
     output: str  # path under the output folder
-    kind: str  # home, article, news, person, cluster, tag, ...; also the template's name
+    kind: Kind[Any]  # what the page is, and how it is made (sitegen/kinds/)
     lang: str | None  # None for language-neutral files (/, sitemap.xml)
-    format: OutputFormat = HTML
     subject: str = ""  # article key, person id, cluster id or tag slug
     number: int = 1  # page number in a paginated list
     pages: int = 1  # number of pages in that list
     source: str = ""  # file the page comes from, for collision messages
 
     @property
+    def format(self) -> OutputFormat:
+        return self.kind.format
+
+    @property
     def template(self) -> str:
-        return f"{self.kind}.html"
-
-
-def _page(url: str, kind: str, lang: str | None, **fields: object) -> Page:
-    return Page(url, urls.output_path(url), kind, lang, **fields)  # type: ignore[arg-type]
+        return self.kind.template
 
 
 def paginate(count: int, per_page: int = PER_PAGE) -> int:
     return max(1, -(-count // per_page))
 
 
-def _language_pages(site: Site, lang: str) -> Iterator[Page]:
-    articles = site.newest(lang)
-    yield _page(urls.home(lang), "home", lang)
-    pages = paginate(len(articles))
-    for number in range(1, pages + 1):
-        yield _page(urls.news_index(lang, number), "news", lang, number=number, pages=pages)
-    for article in articles:
-        yield _page(article.url, "article", lang, subject=article.key, source=article.source)
-    yield _page(urls.people_index(lang), "people", lang)
-    for ident, person in sorted(site.people.items()):
-        yield _page(urls.person(lang, ident), "person", lang, subject=ident, source=person.source)
-        yield _page(urls.person_feed(lang, ident), "person_feed", lang, format=RSS, subject=ident)
-        yield _page(urls.vcard(lang, ident), "vcard", lang, format=VCARD, subject=ident)
-    yield _page(urls.clusters_index(lang), "clusters", lang)
-    for ident, cluster in sorted(site.clusters.items()):
-        yield _page(urls.cluster(lang, ident), "cluster", lang, subject=ident,
-                    source=cluster.source)
-        yield _page(urls.cluster_feed(lang, ident), "cluster_feed", lang, format=RSS,
-                    subject=ident)
-    tags = sorted({tag.slug for article in articles for tag in article.tags})
-    for slug in tags:
-        yield _page(urls.tag(lang, slug), "tag", lang, subject=slug)
-    yield _page(urls.language_feed(lang), "language_feed", lang, format=RSS)
-    yield _page(urls.feeds_page(lang), "feeds", lang)
-    yield _page(urls.search_page(lang), "search", lang)
-    yield _page(urls.not_found(lang), "404", lang)
-
-
 def plan_pages(site: Site) -> tuple[tuple[Page, ...], list[Problem]]:
-    pages: list[Page] = [_page("/", "root", None), _page(urls.not_found(), "not_found", None)]
-    for lang in site.config.language_codes:
-        pages.extend(_language_pages(site, lang))
-    pages.append(_page("/sitemap.xml", "sitemap", None, format=SITEMAP))
-    pages.append(_page("/news-sitemap.xml", "news_sitemap", None, format=NEWS_SITEMAP))
-    pages.append(_page("/robots.txt", "robots", None, format=ROBOTS))
-    return tuple(pages), find_collisions(pages, site)
+    """Every page of the site, and the collisions between their output files.
+
+    The page kinds (sitegen/kinds/) say which pages there are. They sit above plan and
+    render, since each also says how its pages are rendered, so they are imported here
+    when asked for rather than when this module is."""
+    from sitegen.kinds import plan_site
+
+    return plan_site(site)
 
 
 def find_collisions(pages: list[Page], site: Site) -> list[Problem]:
@@ -87,7 +62,7 @@ def find_collisions(pages: list[Page], site: Site) -> list[Problem]:
     owners: dict[str, str] = {}
     problems = []
     for page in pages:
-        owner = page.source or f"the {page.kind} page"
+        owner = page.source or f"the {page.kind.name} page"
         first = owners.setdefault(page.output, owner)
         if first != owner:
             problems.append(error(page.source or "site.toml", None,

@@ -4,23 +4,25 @@ One feed per language, per cluster and per person, each in every language
 (docs/syndication.md lists their URLs). Deterministic: lastBuildDate is the newest
 item's date, never the clock, so a rebuild of unchanged content changes no byte.
 Drafts and embargoed articles never appear, not even in a preview build.
+
+Which articles a feed holds is decided by its page kind (`feed_items`, below, is called
+from sitegen/kinds/): the renderer prints exactly the items it is given.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from email.utils import format_datetime
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr as _quoteattr
 
-from sitegen import __version__, urls
-from sitegen.model import Article, Site
-from sitegen.plan.pages import Page
-from sitegen.render import queries
+from sitegen import __version__
+from sitegen.config import SiteConfig
+from sitegen.model import Article, Cluster, Person
 from sitegen.render.structured import full_url, uri
 
 NAMESPACES = (
@@ -90,9 +92,16 @@ def published(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(a for a in articles if not a.draft and not a.embargoed)
 
 
-def _item(site: Site, article: Article) -> str:
-    base = site.config.base_url
-    tz = site.config.language(article.lang).tz
+def feed_items(articles: Iterable[Article], limit: int) -> tuple[Article, ...]:
+    """A feed's items: the newest `limit` published articles, newest first."""
+    items = sorted(published(articles), key=lambda a: (a.date, a.key), reverse=True)
+    return tuple(items[:limit])
+
+
+def _item(config: SiteConfig, article: Article, people: Mapping[str, Person],
+          clusters: Mapping[str, Cluster]) -> str:
+    base = config.base_url
+    tz = config.language(article.lang).tz
     link = full_url(base, article.url)
     lines = [
         "    <item>",
@@ -101,9 +110,9 @@ def _item(site: Site, article: Article) -> str:
         f'      <guid isPermaLink="true">{escape(link)}</guid>',
         f"      <pubDate>{rfc822(article.date.astimezone(tz))}</pubDate>",
     ]
-    lines += [f"      <dc:creator>{escape(site.people[i].name)}</dc:creator>"
+    lines += [f"      <dc:creator>{escape(people[i].name)}</dc:creator>"
               for i in article.authors]
-    lines += [f"      <category>{escape(site.clusters[i].name)}</category>"
+    lines += [f"      <category>{escape(clusters[i].name)}</category>"
               for i in article.clusters]
     lines += [f"      <category>{escape(tag.name)}</category>" for tag in article.tags]
     lines.append(f"      <description>{html_text(article.summary)}</description>")
@@ -119,13 +128,13 @@ def _item(site: Site, article: Article) -> str:
     return "\n".join(lines)
 
 
-def render_feed(site: Site, page: Page, title: str, description: str, html_url: str,
-                articles: Sequence[Article]) -> bytes:
-    """The channel and its newest `feed_items` articles (given newest first)."""
-    base = site.config.base_url
-    language = site.config.language(page.lang or "")
-    items = sorted(published(articles), key=lambda a: (a.date, a.key), reverse=True)
-    items = items[: site.config.feed_items]
+def render_feed(config: SiteConfig, lang: str, self_url: str, title: str, description: str,
+                html_url: str, items: Sequence[Article], people: Mapping[str, Person],
+                clusters: Mapping[str, Cluster]) -> bytes:
+    """The channel and its items (given newest first); `people` and `clusters` hold at
+    least the items' authors and clusters, whose names the items print."""
+    base = config.base_url
+    language = config.language(lang)
     head = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<rss version="2.0" {NAMESPACES}>',
@@ -134,7 +143,7 @@ def render_feed(site: Site, page: Page, title: str, description: str, html_url: 
         f"    <link>{escape(full_url(base, html_url))}</link>",
         f"    <description>{html_text(description or title)}</description>",
         f"    <language>{language.html_lang}</language>",
-        f'    <atom:link href={quoteattr(full_url(base, page.url))} rel="self" '
+        f'    <atom:link href={quoteattr(full_url(base, self_url))} rel="self" '
         'type="application/rss+xml"/>',
         f"    <generator>sitegen {__version__}</generator>",
         "    <docs>https://www.rssboard.org/rss-specification</docs>",
@@ -142,31 +151,5 @@ def render_feed(site: Site, page: Page, title: str, description: str, html_url: 
     if items:
         head.append(f"    <lastBuildDate>{rfc822(items[0].date.astimezone(language.tz))}"
                     "</lastBuildDate>")
-    body = [_item(site, a) for a in items]
+    body = [_item(config, a, people, clusters) for a in items]
     return ("\n".join(head + body + ["  </channel>", "</rss>"]) + "\n").encode("utf-8")
-
-
-def language_feed(site: Site, page: Page) -> bytes:
-    language = site.config.language(page.lang or "")
-    return render_feed(site, page, language.title, language.description,
-                       urls.home(language.code), site.newest(language.code))
-
-
-def person_feed(site: Site, page: Page) -> bytes:
-    lang = page.lang or ""
-    person = site.people[page.subject]
-    language = site.config.language(lang)
-    return render_feed(site, page, f"{person.name} – {language.title}",
-                       person.role_in(lang) or language.description,
-                       urls.person(lang, person.id),
-                       queries.person_articles(site, lang, person.id))
-
-
-def cluster_feed(site: Site, page: Page) -> bytes:
-    lang = page.lang or ""
-    cluster = site.clusters[page.subject]
-    language = site.config.language(lang)
-    return render_feed(site, page, f"{cluster.name} – {language.title}",
-                       cluster.description_in(lang) or language.description,
-                       urls.cluster(lang, cluster.id),
-                       queries.cluster_articles(site, lang, cluster.id))

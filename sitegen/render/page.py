@@ -1,28 +1,21 @@
 """Render one planned page to bytes: a pure function of the site model and the plan.
 
-No file is written here; `sitegen.write` publishes what this returns.
+What a page is made from and how is its kind's (sitegen/kinds/): `render_page` asks the
+page's kind. The template machinery that the HTML kinds share, and its error reporting
+with the template's file and line, is here. No file is written here; `sitegen.write`
+publishes what this returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from jinja2 import TemplateError
 
 from sitegen.model import Site
 from sitegen.plan.pages import Page
-from sitegen.render import feeds, sitemap, vcard
-from sitegen.render.context import build_context
 from sitegen.render.theme import Theme
-
-BUILT_IN: dict[str, Callable[[Site, Page], bytes]] = {
-    "language_feed": feeds.language_feed,
-    "person_feed": feeds.person_feed,
-    "cluster_feed": feeds.cluster_feed,
-    "vcard": vcard.vcard_page,
-    "news_sitemap": lambda site, page: sitemap.render_news_sitemap(site),
-    "robots": lambda site, page: sitemap.render_robots(site),
-}
 
 
 class RenderError(Exception):
@@ -34,16 +27,20 @@ class RenderError(Exception):
 
 
 def render_page(site: Site, theme: Theme, pages: Sequence[Page], page: Page) -> bytes:
-    if page.kind == "sitemap":
-        return sitemap.render_sitemap(site, pages)
-    if page.kind in BUILT_IN:
-        return BUILT_IN[page.kind](site, page)
+    """The page's bytes. `pages` (the whole plan) is accepted for the engine's sake; the
+    kinds that list other pages (the sitemaps) plan them from the site themselves."""
+    return page.kind.make(site, theme, page)
+
+
+def render_template(theme: Theme, page: Page, template_name: str,
+                    context: dict[str, Any]) -> bytes:
+    """A template of the page's language rendered with `context`, as UTF-8."""
     env = theme.env(page.lang)
     try:
-        template = env.get_template(page.template)
-        html = template.render(build_context(site, page))
+        template = env.get_template(template_name)
+        html = template.render(context)
     except TemplateError as exc:
-        name = getattr(exc, "filename", None) or getattr(exc, "name", None) or page.template
+        name = getattr(exc, "filename", None) or getattr(exc, "name", None) or template_name
         line = getattr(exc, "lineno", None)
         if line is None:  # a runtime error: Jinja puts the template's line in the traceback
             name, line = _template_frame(exc, str(name))

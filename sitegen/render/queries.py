@@ -25,14 +25,6 @@ def tag_articles(site: Site, lang: str, slug: str) -> tuple[Article, ...]:
     return _articles(site, site.listings.by_tag.get((lang, slug), ()))
 
 
-def tag_name(site: Site, lang: str, slug: str) -> str:
-    for article in tag_articles(site, lang, slug):
-        for tag in article.tags:
-            if tag.slug == slug:
-                return tag.name
-    return slug
-
-
 def cluster_people(site: Site, ident: str) -> tuple[Person, ...]:
     return tuple(sorted((p for p in site.people.values() if ident in p.clusters),
                         key=lambda p: p.name.casefold()))

@@ -1,85 +1,74 @@
-"""sitemap.xml, the Google News sitemap and robots.txt.
+"""Sitemaps (an index and its files), the Google News sitemap and robots.txt, as XML.
 
-Every published HTML page is listed once, with its lastmod and, where it exists in
-other languages, every language's version (itself included) plus x-default, as
-Google asks: the very links the page's own head gives (structured.hreflang_links).
-Nothing depends on the clock except the news sitemap's two-day window.
+Only the writing is here; which pages each file lists, with what lastmod and which
+language versions, is decided by the sitemap kinds (sitegen/kinds/sitemaps.py) from
+each page kind's own description, so a sitemap always gives the very hreflang links
+the page's head gives. Nothing depends on the clock except the news sitemap's window.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
+from sitegen.config import SiteConfig
 from sitegen.model import Article, Site
-from sitegen.plan.formats import HTML
-from sitegen.plan.pages import PER_PAGE, Page
-from sitegen.render import queries
 from sitegen.render.feeds import escape, published
-from sitegen.render.structured import full_url, hreflang_links
+from sitegen.render.structured import full_url
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google reads at most 1,000 <url> elements of a news sitemap
-UNLISTED = frozenset({"404", "not_found"})
+URL_LIMIT = 50_000  # the sitemap protocol's limit of <url> elements per file
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
 
-def listed(site: Site, page: Page) -> bool:
-    """Pages a search engine should know: published HTML, not error pages or previews."""
-    if page.format is not HTML or page.kind in UNLISTED:
-        return False
-    if page.kind == "article":
-        article = site.articles[page.subject]
-        return not article.draft and not article.embargoed
-    return True
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One <url> of a sitemap, or one <sitemap> of the index (then without links)."""
+
+    loc: str  # absolute
+    lastmod: str | None  # ISO 8601, with its offset
+    links: tuple[tuple[str, str], ...] = ()  # (hreflang, absolute URL)
 
 
-def _articles_of(site: Site, page: Page) -> Iterable[Article]:
-    lang = page.lang
-    if lang is None:
-        return site.articles.values()
-    if page.kind == "article":
-        return [site.articles[page.subject]]
-    if page.kind == "person":
-        return queries.person_articles(site, lang, page.subject)
-    if page.kind == "cluster":
-        return queries.cluster_articles(site, lang, page.subject)
-    if page.kind == "tag":
-        return queries.tag_articles(site, lang, page.subject)
-    if page.kind in ("news", "home"):  # what the page lists, not the whole archive
-        start = (page.number - 1) * PER_PAGE
-        return site.newest(lang)[start:start + PER_PAGE]
-    return site.newest(lang)
-
-
-def lastmod(site: Site, page: Page) -> str | None:
-    """When what the page shows last changed: its newest article's date or update."""
-    shown = published(_articles_of(site, page))
-    if not shown:
-        return None
-    # The key breaks ties between one instant written in two zones: same bytes every build.
-    return max(shown, key=lambda a: (a.modified, a.key)).modified.isoformat()
-
-
-def render_sitemap(site: Site, pages: Sequence[Page]) -> bytes:
+def render_urlset(entries: Iterable[Entry]) -> bytes:
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
-    for page in pages:
-        if not listed(site, page):
-            continue
+    for entry in entries:
         out.append("  <url>")
-        out.append(f"    <loc>{escape(full_url(site.config.base_url, page.url))}</loc>")
-        modified = lastmod(site, page)
-        if modified:
-            out.append(f"    <lastmod>{modified}</lastmod>")
-        for hreflang, url in hreflang_links(site, page):
+        out.append(f"    <loc>{escape(entry.loc)}</loc>")
+        if entry.lastmod:
+            out.append(f"    <lastmod>{entry.lastmod}</lastmod>")
+        for hreflang, url in entry.links:
             out.append(f'    <xhtml:link rel="alternate" hreflang="{hreflang}" '
                        f'href="{escape(url)}"/>')
         out.append("  </url>")
     out.append("</urlset>")
     return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def render_index(entries: Iterable[Entry]) -> bytes:
+    out = ['<?xml version="1.0" encoding="utf-8"?>', f'<sitemapindex xmlns="{SITEMAP_NS}">']
+    for entry in entries:
+        out.append("  <sitemap>")
+        out.append(f"    <loc>{escape(entry.loc)}</loc>")
+        if entry.lastmod:
+            out.append(f"    <lastmod>{entry.lastmod}</lastmod>")
+        out.append("  </sitemap>")
+    out.append("</sitemapindex>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def lastmod(articles: Iterable[Article]) -> str | None:
+    """When a list of articles last changed: its newest published date or update."""
+    shown = published(articles)
+    if not shown:
+        return None
+    # The key breaks ties between one instant written in two zones: same bytes every build.
+    return max(shown, key=lambda a: (a.modified, a.key)).modified.isoformat()
 
 
 def news_articles(site: Site) -> list[Article]:
@@ -89,13 +78,14 @@ def news_articles(site: Site) -> list[Article]:
     return sorted(recent, key=lambda a: (a.date, a.key), reverse=True)[:NEWS_LIMIT]
 
 
-def render_news_sitemap(site: Site) -> bytes:
-    """Google News sitemap: articles of the last two days, each with its language."""
-    base = site.config.base_url
+def render_news_sitemap(config: SiteConfig, articles: Sequence[Article]) -> bytes:
+    """Google News sitemap: the given articles (those of the last two days), each with
+    its language."""
+    base = config.base_url
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">']
-    for article in news_articles(site):
-        language = site.config.language(article.lang)
+    for article in articles:
+        language = config.language(article.lang)
         out += [
             "  <url>",
             f"    <loc>{escape(full_url(base, article.url))}</loc>",
@@ -113,8 +103,8 @@ def render_news_sitemap(site: Site) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-def render_robots(site: Site) -> bytes:
-    base = site.config.base_url
-    return ("User-agent: *\nAllow: /\n\n"
-            f"Sitemap: {full_url(base, '/sitemap.xml')}\n"
-            f"Sitemap: {full_url(base, '/news-sitemap.xml')}\n").encode()
+def render_robots(config: SiteConfig, sitemaps: Sequence[str]) -> bytes:
+    """Allows everything; names the sitemaps (root-relative URLs) by full address."""
+    lines = ["User-agent: *", "Allow: /", ""]
+    lines += [f"Sitemap: {full_url(config.base_url, url)}" for url in sitemaps]
+    return ("\n".join(lines) + "\n").encode()

@@ -1,18 +1,21 @@
 """Metadata for search engines and social networks: Open Graph and schema.org JSON-LD.
 
-Built as data in Python (json.dumps does the escaping); templates only print it.
+Built as data in Python (json.dumps does the escaping); templates only print it. Pure
+functions of records and settings: which records a page passes in is the page kind's
+business (sitegen/kinds/), so that what is printed is what the page declares it reads.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from sitegen import urls
-from sitegen.model import Article, Person, Site
-from sitegen.plan.pages import Page
+from sitegen.config import SiteConfig
+from sitegen.model import Article, Cluster, Person
 
 # What may stay as it is in a URI (RFC 3986), '%' included so that encoding twice is harmless.
 URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
@@ -62,17 +65,17 @@ def to_script(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _publisher(site: Site) -> dict[str, Any]:
-    publisher = site.config.publisher
+def _publisher(config: SiteConfig) -> dict[str, Any]:
+    publisher = config.publisher
     data: dict[str, Any] = {"@type": "Organization",
-                            "name": publisher.name or site.config.languages[0].title}
+                            "name": publisher.name or config.languages[0].title}
     if publisher.url:
         data["url"] = publisher.url
     return data
 
 
-def person_json(site: Site, person: Person, lang: str) -> dict[str, Any]:
-    base = site.config.base_url
+def person_json(config: SiteConfig, person: Person, lang: str) -> dict[str, Any]:
+    base = config.base_url
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "Person", "name": person.name,
         "url": full_url(base, urls.person(lang, person.id)),
@@ -90,9 +93,11 @@ def person_json(site: Site, person: Person, lang: str) -> dict[str, Any]:
     return data
 
 
-def article_json(site: Site, article: Article) -> dict[str, Any]:
-    base = site.config.base_url
-    language = site.config.language(article.lang)
+def article_json(config: SiteConfig, article: Article, authors: Sequence[Person],
+                 clusters: Sequence[Cluster]) -> dict[str, Any]:
+    """`authors` and `clusters`: the article's, in its order."""
+    base = config.base_url
+    language = config.language(article.lang)
     url = full_url(base, article.url)
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "NewsArticle",
@@ -101,86 +106,14 @@ def article_json(site: Site, article: Article) -> dict[str, Any]:
         "dateModified": article.modified.isoformat(),
         "inLanguage": language.html_lang,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url}, "url": url,
-        "author": [{"@type": "Person", "name": site.people[i].name,
-                    "url": full_url(base, urls.person(article.lang, i))}
-                   for i in article.authors] or [_publisher(site)],
-        "publisher": _publisher(site),
+        "author": [{"@type": "Person", "name": person.name,
+                    "url": full_url(base, urls.person(article.lang, person.id))}
+                   for person in authors] or [_publisher(config)],
+        "publisher": _publisher(config),
     }
     if article.image:
         data["image"] = [full_url(base, article.image.src)]
-    if article.clusters:
-        data["about"] = [{"@type": "Organization", "name": site.clusters[i].name}
-                         for i in article.clusters]
+    if clusters:
+        data["about"] = [{"@type": "Organization", "name": cluster.name}
+                         for cluster in clusters]
     return data
-
-
-def structured_data(site: Site, page: Page) -> str | None:
-    if page.kind == "article":
-        return to_script(article_json(site, site.articles[page.subject]))
-    if page.kind == "person" and page.lang:
-        return to_script(person_json(site, site.people[page.subject], page.lang))
-    return None
-
-
-def hreflang_links(site: Site, page: Page) -> tuple[tuple[str, str], ...]:
-    """(hreflang, absolute URL) for each language version of a page, itself included.
-
-    Empty when the page exists in one language only. x-default is the language choice
-    at "/" for the front pages (what x-default is meant for), and the default
-    language's version for every other page. The page's head and sitemap.xml both
-    print this, so the two always agree, as search engines require.
-    """
-    from sitegen.render.context import alternates  # context imports this module
-
-    base = site.config.base_url
-    if page.kind == "root":
-        return (*((lang.html_lang, full_url(base, urls.home(lang.code)))
-                  for lang in site.config.languages), ("x-default", full_url(base, "/")))
-    if page.lang is None or page.kind == "404" or page.number > 1:
-        return ()  # page 2 of a list is no translation of page 2 in another language
-    exact = {alt.language.code: alt.url for alt in alternates(site, page) if alt.exact}
-    if page.kind == "article":  # a draft or embargoed translation shown in a preview
-        shown = {site.articles[key].url for key in site.articles[page.subject]
-                 .translations.values() if _shown(site.articles[key])}
-        exact = {code: url for code, url in exact.items() if url in shown}
-    if not exact:
-        return ()
-    versions = {**exact, page.lang: page.url}
-    links = [(lang.html_lang, full_url(base, versions[lang.code]))
-             for lang in site.config.languages if lang.code in versions]
-    if page.kind == "home":
-        links.append(("x-default", full_url(base, "/")))
-    elif site.config.default_language in versions:
-        links.append(("x-default", full_url(base, versions[site.config.default_language])))
-    return tuple(links)
-
-
-def _shown(article: Article) -> bool:
-    return not article.draft and not article.embargoed
-
-
-def page_meta(site: Site, page: Page, title: str) -> PageMeta | None:
-    if page.lang is None:
-        return None
-    base = site.config.base_url
-    language = site.config.language(page.lang)
-    url = full_url(base, page.url)
-    if page.kind == "article":
-        article = site.articles[page.subject]
-        image = article.image
-        return PageMeta(article.title, article.summary, url, "article", language.locale,
-                        language.title, full_url(base, image.src) if image else None,
-                        image.alt if image else None, article.date.isoformat(),
-                        article.modified.isoformat(), hreflang_links(site, page))
-    description = language.description
-    image = image_alt = None
-    if page.kind == "person":
-        person = site.people[page.subject]
-        description = ", ".join(filter(None, [person.role_in(page.lang), person.organization]))
-        if person.photo:
-            image, image_alt = full_url(base, person.photo.src), person.name
-    elif page.kind == "cluster":
-        description = site.clusters[page.subject].description_in(page.lang) or description
-    return PageMeta(title, description or language.description, url, "website",
-                    language.locale, language.title, image, image_alt,
-                    hreflang=hreflang_links(site, page))

@@ -14,8 +14,8 @@ from __future__ import annotations
 import uuid
 
 from sitegen import urls
-from sitegen.model import Person, Site
-from sitegen.plan.pages import Page
+from sitegen.config import SiteConfig
+from sitegen.model import Person
 from sitegen.render.structured import full_url
 
 # Lower-case words that begin a family name: "Ludwig van Beethoven", "Eva af Trolle".
@@ -58,14 +58,14 @@ def split_name(name: str) -> tuple[str, str, str]:
     return " ".join(parts[start:]), parts[0], " ".join(parts[1:start])
 
 
-def person_uid(site: Site, person: Person) -> str:
+def person_uid(config: SiteConfig, person: Person) -> str:
     """The same UID in every language's card, so saving both updates one contact."""
-    name = f"{site.config.base_url}people/{person.id}"
+    name = f"{config.base_url}people/{person.id}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-def render_vcard(site: Site, person: Person, lang: str) -> bytes:
-    base = site.config.base_url
+def render_vcard(config: SiteConfig, person: Person, lang: str) -> bytes:
+    base = config.base_url
     family, given, additional = split_name(person.name)
     lines = [
         "BEGIN:VCARD",
@@ -84,10 +84,7 @@ def render_vcard(site: Site, person: Person, lang: str) -> bytes:
     if person.photo:
         lines.append(f"PHOTO;VALUE=uri:{full_url(base, person.photo.src)}")
     lines.append(f"URL:{full_url(base, urls.person(lang, person.id))}")
-    lines.append(f"UID:{person_uid(site, person)}")
+    lines.append(f"UID:{person_uid(config, person)}")
     lines.append("END:VCARD")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
 
-
-def vcard_page(site: Site, page: Page) -> bytes:
-    return render_vcard(site, site.people[page.subject], page.lang or "")
