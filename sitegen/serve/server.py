@@ -290,9 +290,9 @@ class LiveHandler(BaseHTTPRequestHandler):
         first = url_path.strip("/").split("/", 1)[0]
         candidates = [f"/{first}/404.html", "/404.html"] if first else ["/404.html"]
         for candidate in candidates:
-            page = resolve_request(root, candidate)
-            if page.kind == "file" and page.path is not None:
-                body = inject_reload(page.path.read_bytes(), generation)
+            target = resolve_request(root, candidate)
+            if target.kind == "file" and target.path is not None:
+                body = inject_reload(target.path.read_bytes(), generation)
                 self._send(HTTPStatus.NOT_FOUND, body, TYPES[".html"], send_body)
                 return
         body = inject_reload(b"<!DOCTYPE html><title>Not found</title><p>Not found</p>",
