@@ -21,18 +21,21 @@ DRIVERS = {"pipeline", "engine", "cli", "serve", "cache", "scaffold", "review", 
 
 FORBIDDEN = {
     # lowest: plain values and helpers every layer may use
-    "errors": {"load", "resolve", "plan", "render", "write", *DRIVERS},
-    "slugs": {"load", "resolve", "plan", "render", "write", *DRIVERS},
-    "urls": {"load", "resolve", "plan", "render", "write", *DRIVERS},
-    "config": {"load", "resolve", "plan", "render", "write", "model", *DRIVERS},
-    "model": {"load", "resolve", "plan", "render", "write", *DRIVERS},
-    "markdown": {"load", "resolve", "plan", "render", "write", *DRIVERS},
-    "i18n": {"load", "resolve", "plan", "render", "write", *DRIVERS},
+    "errors": {"kinds", "load", "resolve", "plan", "render", "write", *DRIVERS},
+    "slugs": {"kinds", "load", "resolve", "plan", "render", "write", *DRIVERS},
+    "urls": {"kinds", "load", "resolve", "plan", "render", "write", *DRIVERS},
+    "config": {"kinds", "load", "resolve", "plan", "render", "write", "model", *DRIVERS},
+    "model": {"kinds", "load", "resolve", "plan", "render", "write", *DRIVERS},
+    "markdown": {"kinds", "load", "resolve", "plan", "render", "write", *DRIVERS},
+    "i18n": {"kinds", "load", "resolve", "plan", "render", "write", *DRIVERS},
     # the pipeline's steps, in order
-    "load": {"resolve", "plan", "render", "write", *DRIVERS},
-    "resolve": {"plan", "render", "write", *DRIVERS},
+    "load": {"kinds", "resolve", "plan", "render", "write", *DRIVERS},
+    "resolve": {"kinds", "plan", "render", "write", *DRIVERS},
     "plan": {"render", "write", *DRIVERS},
     "render": {"write", *DRIVERS},
+    # page kinds sit above plan and render (each plans its pages and renders them);
+    # plan.pages and render.dependencies reach them only for the engine's entry points
+    "kinds": {"write", *DRIVERS},
     "write": {"load", "resolve", "plan", "render", *DRIVERS},
 }
 
