@@ -25,7 +25,9 @@ from sitegen.load.content import CachedFile
 from sitegen.load.fields import Ref
 from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
 from sitegen.markdown import BrokenLink, RenderedBody
+from sitegen.model import Article, Asset, Cluster, Image, Listings, Person, Tag
 from sitegen.report import BuildReport
+from sitegen.resolve.links import LinkTargets
 
 
 class DecodeError(ValueError):
@@ -35,7 +37,8 @@ class DecodeError(ValueError):
 # The only classes a stored value can become. Adding a record type means adding it here.
 RECORD_TYPES: dict[str, type] = {cls.__name__: cls for cls in (
     ArticleSource, PersonSource, ClusterSource, Ref, Problem, CachedFile, RenderedBody,
-    BrokenLink, BuildReport)}
+    BrokenLink, BuildReport, Article, Asset, Cluster, Image, Listings, Person, Tag,
+    LinkTargets)}
 ENUM_TYPES: dict[str, type[Enum]] = {"Severity": Severity}
 _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in RECORD_TYPES.values()}

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import BuildFailed, sort_problems
-from sitegen.fingerprint import RACY_SECONDS, code_digest, digest, fingerprint
+from sitegen.fingerprint import RACY_SECONDS, code_digest, content_hash, digest, fingerprint
 from sitegen.load.discover import walk
 from sitegen.locations import CONFIG_NAME, DEFAULT_THEME
 from sitegen.report import BuildReport
@@ -49,8 +49,8 @@ if TYPE_CHECKING:
     from sitegen.resolve import BuildOptions
 
 
-def _stamps(site_root: Path) -> tuple[list[str], float]:
-    """Every input file's path and stat stamp (content, static, themes, site.toml), and
+def _stamps(site_root: Path) -> tuple[dict[str, str], float]:
+    """Every input file's stat stamp (content, static, themes, site.toml) by path, and
     the newest modification time among them."""
     problems: list = []
     paths = [f.path for folder in ("content", "static", "themes")
@@ -58,12 +58,29 @@ def _stamps(site_root: Path) -> tuple[list[str], float]:
     paths += sorted(p for p in DEFAULT_THEME.rglob("*") if p.is_file())
     if (site_root / CONFIG_NAME).exists():
         paths.append(site_root / CONFIG_NAME)
-    stamps, newest = [], 0.0
+    stamps, newest = {}, 0.0
     for path in paths:
         info = path.stat()
-        stamps.append(f"{path}:{info.st_mtime_ns}:{info.st_size}")
+        stamps[str(path)] = f"{info.st_mtime_ns}:{info.st_size}"
         newest = max(newest, info.st_mtime)
     return stamps, newest
+
+
+def _edited(site_root: Path, before: dict[str, str], now: dict[str, str], stamped_at: float
+            ) -> list[str] | None:
+    """The content files an edit changed (paths under the site), or None when files were
+    added, removed or renamed, or anything but content files changed."""
+    if before.keys() != now.keys():
+        return None
+    changed = []
+    racy = (stamped_at - RACY_SECONDS) * 1e9
+    content = str(site_root / "content") + "/"
+    for path, stamp in now.items():
+        if stamp != before[path] or int(stamp.split(":")[0]) >= racy:
+            if not (path.startswith(content) and path.endswith(".md")):
+                return None
+            changed.append(path[len(str(site_root)) + 1:])
+    return changed
 
 
 def _next_change(prepared: Prepared, files: Iterable[object], now: datetime
@@ -80,11 +97,6 @@ def _next_change(prepared: Prepared, files: Iterable[object], now: datetime
     return min(moments) if moments else None
 
 
-def _theme_digest(prepared: Prepared, now: float) -> str:
-    return digest(fingerprint(path, now) for folder in prepared.theme.dirs
-                  for path in sorted(folder.rglob("*")) if path.is_file())
-
-
 @dataclass
 class Memory:
     """What a Builder keeps between builds in one process (serve), so that a rebuild
@@ -97,6 +109,8 @@ class Memory:
     fingerprints: dict[str, Any] = field(default_factory=dict)
     state: dict[str, Any] | None = None
     outputs: Outputs | None = None
+    site: Any = None  # the last build's model.Site
+    head: Any = None  # and its snapshot.Head
 
 
 @dataclass
@@ -154,9 +168,10 @@ class Builder:
 
         state = codec.decode(delta["state"])
         variant = delta["variant"]
-        outputs = {rel: (value[0], value[1]) for rel, value in delta["outputs"].items()}
+        outputs = {rel: (value[0], value[1], value[2])
+                   for rel, value in delta["outputs"].items()}
         saved = self.store.save_build(variant, state, outputs, delta["removed"],
-                                      delta.get("reads"), replace_all=delta["replace_all"])
+                                      replace_all=delta["replace_all"])
         if not saved:
             self.store.forget(variant)
         if self.memory is not None and variant == self.variant:
@@ -167,15 +182,23 @@ class Builder:
             self.memory.outputs.update(outputs)
             self.memory.state = state
 
+    def global_digest(self, config_digest: str, theme_dirs: Iterable[Path], stamped_at: float,
+                      preview: bool) -> str:
+        """What every page depends on: sitegen's code, site.toml, the theme's files, and
+        whether this is a preview."""
+        theme = digest(fingerprint(path, stamped_at) for folder in theme_dirs
+                       for path in sorted(folder.rglob("*")) if path.is_file())
+        return digest([code_digest(), config_digest, theme, repr(preview)])
+
     def _intact(self, state: dict[str, Any], outputs: Outputs) -> tuple[bool, set[str]]:
         """Is the folder the one our last build made (its marker), and which of its files
         were changed or removed since (by inode, time and size, not size alone)?"""
         if output_identity(self.out) != state.get("output_id"):
             return False, set()
         touched = set()
-        for rel, (_, expected) in outputs.items():
+        for rel, value in outputs.items():
             try:
-                if stat_stamp(self.out / rel) != expected:
+                if stat_stamp(self.out / rel) != value[1]:
                     touched.add(rel)
             except OSError:
                 touched.add(rel)
@@ -203,9 +226,9 @@ class Builder:
             else:
                 state = outputs = None
             stamped_at = time.time()
-            stamps, newest = _stamps(self.site_root) if self.quick_check else ([], 0.0)
+            stamps, newest = _stamps(self.site_root)
             inputs = digest([code_digest(), repr((self.drafts, self.future, self.search == "off")),
-                             *stamps])
+                             *sorted(f"{k}:{v}" for k, v in stamps.items())])
             if (self.quick_check and state is not None and not touched
                     and state.get("inputs") == inputs
                     and isinstance(state.get("report"), BuildReport)
@@ -217,9 +240,22 @@ class Builder:
             from sitegen.resolve import BuildOptions
             options = BuildOptions(now=now, drafts=self.drafts, future=self.future)
             if outputs is not None:  # files changed behind our back are made again
-                outputs = {rel: ("", value[1]) if rel in touched else value
+                outputs = {rel: ("", value[1], "") if rel in touched else value
                            for rel, value in outputs.items()}
-            return self._build(outputs, options, inputs, started, on_page, stamped_at)
+            if state is not None and outputs is not None and not touched:
+                from sitegen.quick import quick_build
+                edited = _edited(self.site_root, state.get("stamps", {}), stamps,
+                                 state["stamped_at"])
+                valid = state["built_at"] <= now and (
+                    state["valid_until"] is None or now < state["valid_until"])
+                if edited is not None and valid:
+                    report = quick_build(self, state, outputs, edited, options,
+                                         {"inputs": inputs, "stamps": stamps,
+                                          "stamped_at": stamped_at}, started, on_page)
+                    if report is not None:
+                        self.last_mode = "patch"
+                        return report
+            return self._build(outputs, options, inputs, stamps, started, on_page, stamped_at)
 
     def _memory(self, config_digest: str) -> Memory:
         """The records and bodies of the last build: in memory, or read from the store."""
@@ -240,10 +276,12 @@ class Builder:
         return memory
 
     def _build(self, outputs: Outputs | None, options: BuildOptions, inputs: str,
-               started: float, on_page: OnPage | None, stamped_at: float) -> BuildReport:
+               stamps: dict[str, str], started: float, on_page: OnPage | None,
+               stamped_at: float) -> BuildReport:
+        from sitegen import search
         from sitegen.config import load_config
         from sitegen.pipeline import Caches, copies, prepare
-        from sitegen.render.dependencies import page_digests
+        from sitegen.snapshot import Head, model_rows
         from sitegen.store import BodyStore
 
         config, problems = load_config(self.site_root)
@@ -258,21 +296,30 @@ class Builder:
             prepared = prepare(self.site_root, options, caches, self.jobs, config)
         finally:  # what was parsed and rendered is worth keeping even if the build fails
             self._save_content(memory, before, bodies, config_digest, config.unsafe_html)
-        global_digest = digest([code_digest(), config_digest, _theme_digest(prepared, stamped_at),
-                                repr(prepared.site.preview)])
-        digests = page_digests(prepared.site, prepared.pages, global_digest,
-                               caches.fingerprints)
+        global_digest = self.global_digest(config_digest, prepared.theme.dirs, stamped_at,
+                                           prepared.site.preview)
+        digests, reads = digests_and_reads(prepared.site, prepared.pages, global_digest,
+                                           caches.fingerprints)
         to_copy = copies(prepared, self.site_root)
         for rel, source in to_copy.items():
             digests[rel] = "copy:" + fingerprint(source, stamped_at)
-        state = {"inputs": inputs,
+        state = {"inputs": inputs, "stamps": stamps, "global": global_digest,
                  "valid_until": _next_change(prepared, caches.files.values(), options.now),
                  "config": config_digest, "built_at": options.now, "stamped_at": stamped_at}
+        head = Head(prepared.site.by_language, prepared.site.people, prepared.site.clusters,
+                    prepared.site.assets, prepared.site.listings, caches.resolve.targets,
+                    prepared.media, prepared.failed, prepared.problems, prepared.pages,
+                    search.buckets(prepared.site, prepared.pages))
+        if outputs is not None:  # only pages made anew can read something new
+            reads = {rel: names for rel, names in reads.items()
+                     if outputs.get(rel, ("",))[0] != digests[rel]}
+        self.store.stage(self.variant, model_rows(prepared.site, head), reads)
         if outputs is None:
-            copied = self._full(prepared, digests, state, on_page, started)
+            copied = self._full(prepared, digests, state, on_page, started, head.search)
         else:
             copied = self._incremental(prepared, outputs, digests, to_copy, state, on_page,
-                                       started)
+                                       started, head.search)
+        memory.site, memory.head = prepared.site, head
         live = set(prepared.site.articles)
         memory.fingerprints = {k: v for k, v in caches.fingerprints.items()
                                if not k.startswith("a:") or k[2:] in live}
@@ -332,7 +379,8 @@ class Builder:
             thread.join()
 
     def _full(self, prepared: Prepared, digests: dict[str, str], state: dict[str, Any],
-              on_page: OnPage | None, started: float) -> int:
+              on_page: OnPage | None, started: float, buckets: dict[str, str]) -> int:
+        from sitegen import search
         from sitegen.pipeline import publish
 
         self.last_mode = "full"
@@ -341,15 +389,19 @@ class Builder:
         try:
             root = transaction.folder()
             stage = Stage(root)
-            publish(prepared, self.site_root, stage, on_page, self.jobs,
-                    index=self.search != "off")
+            hashes = publish(prepared, self.site_root, stage, on_page, self.jobs, index=False)
+            if self.search != "off":
+                work = transaction.folder()
+                change = search.prepare_index(prepared.site, prepared.pages, hashes, root,
+                                              lambda rel: root / rel, work, known=buckets)
+                search.apply_change(root, change, work / "trash")
             (root / MARKER).write_text(MARKER_TEXT)
             root.chmod(0o755)
             stamps = stamps_under(root)
             state["output_id"] = output_identity(root)
             state["report"] = self._report(prepared, started, stage.copied)
-            kept = {rel: (value, stamps[rel]) for rel, value in digests.items()
-                    if rel in stamps}
+            kept = {rel: (value, stamps[rel], hashes.get(rel, ""))
+                    for rel, value in digests.items() if rel in stamps}
             delta = {"variant": self.variant, "state": _encode(state), "replace_all": True,
                      "removed": [], "outputs": kept}
             transaction.replace_output(root)
@@ -362,46 +414,83 @@ class Builder:
 
     def _incremental(self, prepared: Prepared, outputs: Outputs, digests: dict[str, str],
                      to_copy: dict[str, Path], state: dict[str, Any],
-                     on_page: OnPage | None, started: float) -> int:
-        from sitegen import search
+                     on_page: OnPage | None, started: float, buckets: dict[str, str]) -> int:
         from sitegen.pipeline import render_pages
 
         self.last_mode = "incremental"
         changed = [page for page in prepared.pages
                    if outputs.get(page.output, ("",))[0] != digests[page.output]]
         rendered = render_pages(prepared, changed, None, self.jobs, on_page)
+        copies = {rel: source for rel, source in to_copy.items()
+                  if outputs.get(rel, ("",))[0] != digests[rel]}
+        removed = sorted(set(outputs) - set(digests))
+        report = self._report(prepared, started, len(copies))
+        self.commit_update(rendered, digests, copies, removed, state, report, prepared,
+                           buckets, outputs)
+        return len(copies)
+
+    def commit_update(self, rendered: dict[str, Any], digests: dict[str, str],
+                      copies: dict[str, Path], removed: list[str], state: dict[str, Any],
+                      report: BuildReport, prepared: Prepared, buckets: dict[str, str],
+                      previous: Outputs) -> None:
+        """Change the output by these pages, copies and removals, the search index's
+        parts that they change, and the store by `state`, as one transaction.
+        `digests`: of the pages rendered; `buckets`: see search.buckets; `previous`:
+        the outputs as the last build left them."""
+        from sitegen import search
+
         transaction = Transaction(self.out)
         new: Outputs = {}
-        written = copied = 0
+        written = 0
         try:
             for rel, data in rendered.items():
                 assert isinstance(data, bytes)
                 stamp = transaction.write(rel, data)
                 written += stamp is not None
-                new[rel] = (digests[rel], stamp or stat_stamp(self.out / rel))
-            for rel, source in to_copy.items():
-                if outputs.get(rel, ("",))[0] != digests[rel]:
-                    new[rel] = (digests[rel], transaction.copy(rel, source))
-                    copied += 1
-            removed = sorted(set(outputs) - set(digests))
+                new[rel] = (digests[rel], stamp or stat_stamp(self.out / rel),
+                            content_hash(data))
+            for rel, source in copies.items():
+                new[rel] = (digests[rel], transaction.copy(rel, source), "")
             for rel in removed:
                 transaction.remove(rel)
-            state["output_id"] = state_id = output_identity(self.out)
-            assert state_id
-            state["report"] = self._report(prepared, started, copied)
+            if self.search == "now":
+                contents = {rel: value[2] for rel, value in previous.items()}
+                contents.update((rel, value[2]) for rel, value in new.items())
+                change = search.prepare_index(prepared.site, prepared.pages, contents, self.out,
+                                              transaction.locate, transaction.folder(),
+                                              known=buckets)
+                for rel, built in change.replace.items():
+                    transaction.place(rel, built)
+                for rel in change.remove:
+                    transaction.remove(rel)
+            state["output_id"] = output_identity(self.out)
+            assert state["output_id"]
+            state["report"] = report
             delta = {"variant": self.variant, "state": _encode(state), "replace_all": False,
                      "removed": removed, "outputs": new}
         except BaseException:
             transaction.abort()
             raise
         transaction.commit(delta, self._apply)
-        # Pagefind runs only if an indexed page changed; the new index is swapped in whole.
-        if self.search == "now":
-            search.index_published(self.out, prepared.site, prepared.pages)
-        elif self.search == "later":
+        if self.search == "later":  # a preview: the index follows in the background
             self._index_later(prepared)
-        self.last_written = written + copied
-        return copied
+        self.last_written = written + len(copies)
+
+
+def digests_and_reads(site: Any, pages: Iterable[Any], global_digest: str,
+                      memo: dict[str, Any] | None = None
+                      ) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Each page's digest and the ids of what it reads, from one call of its kind's
+    `reads`: output -> digest, output -> input ids (the reverse index's rows)."""
+    from sitegen.kinds.digest import Fingerprints, input_ids
+
+    fp = Fingerprints(memo if memo is not None else {})
+    digests, reads = {}, {}
+    for page in pages:
+        page_reads = page.kind.reads(site, page)
+        digests[page.output] = digest([global_digest, repr(page), *fp.values(page_reads)])
+        reads[page.output] = tuple(dict.fromkeys(input_ids(page_reads)))
+    return digests, reads
 
 
 def _encode(state: dict[str, Any]) -> str:

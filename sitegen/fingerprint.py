@@ -27,6 +27,11 @@ def digest(parts: Iterable[str]) -> str:
     return hasher.hexdigest()
 
 
+def content_hash(data: bytes) -> str:
+    """What a page's bytes are, in 32 characters: equal for equal bytes in any build."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def stamp(path: Path) -> str:
     info = path.stat()
     return f"{path}:{info.st_mtime_ns}:{info.st_size}"

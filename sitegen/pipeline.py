@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import search, urls
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import BuildFailed, Problem, error, sort_problems
+from sitegen.fingerprint import content_hash
 from sitegen.load.content import FileCache, load_discovered
 from sitegen.load.discover import discover
 from sitegen.model import Site
@@ -39,6 +40,9 @@ class Prepared:
     theme: Theme
     pages: tuple[Page, ...]
     problems: tuple[Problem, ...]
+    # What the model was made from, for an edit to be patched into it (sitegen/patch.py).
+    media: Mapping[str, int] = field(default_factory=dict)  # "media/x.jpg" -> bytes
+    failed: frozenset[str] = frozenset()  # source files that gave no record
 
 
 def _stop_on_errors(problems: list[Problem]) -> None:
@@ -82,7 +86,8 @@ def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None
     pages, plan_problems = plan_pages(site)
     problems += plan_problems
     _stop_on_errors(problems)
-    return Prepared(site, theme, pages, tuple(sort_problems(problems)))
+    return Prepared(site, theme, pages, tuple(sort_problems(problems)), loaded.media,
+                    loaded.failed)
 
 
 # Called after each page is rendered with (pages done, pages in all): a progress bar.
@@ -114,8 +119,8 @@ def _once_per_place(failures: list[tuple[Page, Problem]]) -> list[Problem]:
     return sort_problems(problems)
 
 
-def _render_to(shared: tuple[Prepared, Path | None], page: Page) -> int | bytes | Problem:
-    """Render a page; with a folder given, write it there and return its size."""
+def _render_to(shared: tuple[Prepared, Path | None], page: Page) -> str | bytes | Problem:
+    """Render a page; with a folder given, write it there and return its content hash."""
     prepared, folder = shared
     data = _render(prepared, page)
     if folder is None or isinstance(data, Problem):
@@ -123,12 +128,13 @@ def _render_to(shared: tuple[Prepared, Path | None], page: Page) -> int | bytes 
     target = folder / page.output
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return len(data)
+    return content_hash(data)
 
 
 def render_pages(prepared: Prepared, pages: Sequence[Page], folder: Path | None = None,
-                 jobs: int = 1, on_page: OnPage | None = None) -> dict[str, int | bytes]:
-    """Render pages on `jobs` processes: into `folder` (sizes come back) or to memory.
+                 jobs: int = 1, on_page: OnPage | None = None) -> dict[str, str | bytes]:
+    """Render pages on `jobs` processes: into `folder` (content hashes come back) or to
+    memory.
 
     Raises BuildFailed if any template failed, before the caller publishes anything."""
     if len(pages) > 1:
@@ -162,15 +168,15 @@ def copies(prepared: Prepared, site_root: Path) -> dict[str, Path]:
 
 
 def publish(prepared: Prepared, site_root: Path, stage: Stage,
-            on_page: OnPage | None = None, jobs: int = 1, index: bool = True) -> dict[str, int]:
+            on_page: OnPage | None = None, jobs: int = 1, index: bool = True) -> dict[str, str]:
     """Render every page into the stage, copy the files and (unless told not to) build
-    the search index; output path -> size."""
-    sizes = render_pages(prepared, prepared.pages, stage.root, jobs, on_page)
+    the search index; output path -> content hash of each page."""
+    hashes = render_pages(prepared, prepared.pages, stage.root, jobs, on_page)
     for rel, source in copies(prepared, site_root).items():
         stage.copy(rel, source)
     if index:
         search.index_published(stage.root, prepared.site, prepared.pages)
-    return sizes  # type: ignore[return-value]
+    return hashes  # type: ignore[return-value]
 
 
 def report(prepared: Prepared, started: float, output: str, copied: int) -> BuildReport:

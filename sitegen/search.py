@@ -149,9 +149,16 @@ def _read_stamp(bucket: Path) -> str | None:
         return None
 
 
+def buckets(site: Site, pages: Iterable[Page]) -> dict[str, str]:
+    """Output path -> bucket, for every page the index may hold. The engine keeps this
+    with its snapshot of the model: an edit that changes no article's date, language or
+    status leaves it as it is, so it need not look at every article again."""
+    return {page.output: bucket_of(site, page) for page in searchable(site, pages)}
+
+
 def prepare_index(site: Site, pages: Sequence[Page], digests: Mapping[str, str],
                   current: Path, locate: Callable[[str], Path], work: Path,
-                  niceness: int = 0) -> IndexChange:
+                  niceness: int = 0, known: Mapping[str, str] | None = None) -> IndexChange:
     """Build, inside `work`, the buckets whose pages changed, and say what to change.
 
     `pages`: the site's planned pages (the searchable ones are picked here).
@@ -161,13 +168,15 @@ def prepare_index(site: Site, pages: Sequence[Page], digests: Mapping[str, str],
     Pagefind reads hard links to them. `work`: a scratch folder on the output's file
     system; what is left in it besides the new buckets is removed before returning.
     `niceness`: run Pagefind at a lower priority (a preview indexing in the background).
+    `known`: what `buckets` gave for these pages, if the caller has it.
     One Pagefind process builds all changed buckets. Raises BuildFailed when Pagefind is
     missing or fails, KeyError when a searchable page has no digest."""
     started = time.perf_counter()
-    chosen = searchable(site, pages)
+    known = buckets(site, pages) if known is None else known
+    chosen = [page for page in pages if page.output in known]
     members: dict[str, list[Page]] = defaultdict(list)
     for page in chosen:
-        members[bucket_of(site, page)].append(page)
+        members[known[page.output]].append(page)
     stamps = {name: bucket_stamp((p.output, digests[p.output]) for p in group)
               for name, group in members.items()}
     index = current / INDEX_DIR

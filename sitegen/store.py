@@ -38,12 +38,18 @@ CREATE TABLE IF NOT EXISTS states(variant TEXT PRIMARY KEY, value TEXT NOT NULL,
                                   sum TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs(variant TEXT NOT NULL, path TEXT NOT NULL,
                                    digest TEXT NOT NULL, stamp TEXT NOT NULL,
-                                   sum TEXT NOT NULL, PRIMARY KEY (variant, path))
+                                   content TEXT NOT NULL, sum TEXT NOT NULL,
+                                   PRIMARY KEY (variant, path))
                                    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS model(variant TEXT NOT NULL, key TEXT NOT NULL,
+                                 value TEXT NOT NULL, sum TEXT NOT NULL,
+                                 PRIMARY KEY (variant, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reads(variant TEXT NOT NULL, input TEXT NOT NULL,
                                  output TEXT NOT NULL, PRIMARY KEY (variant, input, output))
                                  WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS reads_by_output ON reads(variant, output);
 """
+PENDING = ":pending"  # suffix of a variant's rows put aside by `stage`
 KEEP_VARIANTS = 6  # output folders remembered per site (build/, serve's, a few more)
 
 
@@ -59,8 +65,9 @@ def store_path(site_root: Path) -> Path:
     return site_root / CACHE_DIR / STORE_NAME
 
 
-# An output file as a build left it: path -> (digest of its inputs, stat stamp).
-Outputs = dict[str, tuple[str, str]]
+# An output file as a build left it: path -> (digest of its inputs, stat stamp, hash of
+# its bytes; "" for copied files).
+Outputs = dict[str, tuple[str, str, str]]
 
 
 class Store:
@@ -101,7 +108,7 @@ class Store:
             if self._meta(db, "version") != version:
                 # Another sitegen (or its code edited): nothing in here may be reused.
                 with db:
-                    for table in ("meta", "files", "bodies", "states", "outputs", "reads"):
+                    for table in ("meta", "files", "bodies", "states", "outputs", "reads", "model"):
                         db.execute(f"DELETE FROM {table}")
                     db.execute("INSERT INTO meta VALUES (?, ?, ?)",
                                ("version", version, checksum("version", version)))
@@ -155,12 +162,21 @@ class Store:
         """The outputs of the variant's last build; None when any row is damaged (the
         folder's state is then unknown, and the next build is a full one)."""
         result: Outputs = {}
-        for path, value, stamp, total in self._safe(
-                "SELECT path, digest, stamp, sum FROM outputs WHERE variant = ?", (variant,)):
-            if checksum("output", variant, path, value, stamp) != total:
+        for path, value, stamp, content, total in self._safe(
+                "SELECT path, digest, stamp, content, sum FROM outputs WHERE variant = ?",
+                (variant,)):
+            if checksum("output", variant, path, value, stamp, content) != total:
                 return None
-            result[path] = (value, stamp)
+            result[path] = (value, stamp, content)
         return result
+
+    def model_row(self, variant: str, key: str) -> Any:
+        """One row of the variant's site-model snapshot (sitegen/snapshot.py), or None."""
+        rows = self._safe("SELECT value, sum FROM model WHERE variant = ? AND key = ?",
+                          (variant, key))
+        if not rows:
+            return None
+        return _checked(("model", key, rows[0][0]), rows[0][1], rows[0][0])
 
     def readers(self, variant: str, inputs: Iterable[str]) -> set[str]:
         """The outputs that read any of `inputs` in the variant's last build."""
@@ -173,7 +189,8 @@ class Store:
     # -- writing -------------------------------------------------------------------
 
     def save_content(self, files: Mapping[str, Any], changed: Iterable[str],
-                     bodies: Mapping[str, Any], live_bodies: Callable[[], set[str]]) -> None:
+                     bodies: Mapping[str, Any],
+                     live_bodies: Callable[[], set[str] | None]) -> None:
         """Parsed files and rendered bodies: keyed by content, so always safe to keep,
         whatever happens to the build that made them."""
         try:
@@ -193,21 +210,22 @@ class Store:
         except (sqlite3.Error, TypeError):
             pass
 
-    def _prune_bodies(self, live_bodies: Callable[[], set[str]]) -> None:
+    def _prune_bodies(self, live_bodies: Callable[[], set[str] | None]) -> None:
         """Forget bodies no file uses any more, once they are a third of the table."""
         count = self.db.execute("SELECT count(*) FROM bodies").fetchone()[0]
         files = self.db.execute("SELECT count(*) FROM files").fetchone()[0]
         if count > 1.5 * files + 100:
             live = live_bodies()
+            if live is None:
+                return  # the caller does not know every file: prune another time
             stored = [row[0] for row in self.db.execute("SELECT key FROM bodies")]
             self.db.executemany("DELETE FROM bodies WHERE key = ?",
                                 [(key,) for key in stored if key not in live])
 
     def save_build(self, variant: str, state: dict[str, Any], changed: Outputs,
-                   removed: Iterable[str], reads: Mapping[str, Iterable[str]] | None,
-                   replace_all: bool = False) -> bool:
+                   removed: Iterable[str], replace_all: bool = False) -> bool:
         """The variant's state after a build, as one transaction. `changed`: outputs
-        written or re-stamped; `reads`: output -> inputs, for the outputs in `changed`.
+        written or re-stamped. What `stage` put aside for the variant becomes current with it.
         False when it could not be written (the next build then cannot trust it)."""
         try:
             with self.db:
@@ -220,19 +238,11 @@ class Store:
                     self.db.execute("DELETE FROM reads WHERE variant = ? AND output = ?",
                                     (variant, path))
                 self.db.executemany(
-                    "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
-                    [(variant, path, value, stamp,
-                      checksum("output", variant, path, value, stamp))
-                     for path, (value, stamp) in changed.items()])
-                if reads is not None:
-                    if not replace_all:
-                        self.db.executemany(
-                            "DELETE FROM reads WHERE variant = ? AND output = ?",
-                            [(variant, path) for path in reads])
-                    self.db.executemany(
-                        "INSERT OR IGNORE INTO reads VALUES (?, ?, ?)",
-                        [(variant, name, path) for path, names in reads.items()
-                         for name in names])
+                    "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
+                    [(variant, path, value, stamp, content,
+                      checksum("output", variant, path, value, stamp, content))
+                     for path, (value, stamp, content) in changed.items()])
+                self._promote(variant, replace_all)
                 value = codec.encode(state)
                 self.db.execute("INSERT OR REPLACE INTO states VALUES (?, ?, ?)",
                                 (variant, value, checksum("state", variant, value)))
@@ -241,11 +251,52 @@ class Store:
         except (sqlite3.Error, TypeError):
             return False
 
+    def stage(self, variant: str, model: Mapping[str, Any],
+              reads: Mapping[str, Iterable[str]]) -> bool:
+        """Put aside the rows of the model snapshot and the reverse index that a build
+        is about to commit: too large for its journal, and harmless if the build is
+        killed (they only become current with `save_build`, which a journal replays)."""
+        pending = variant + PENDING
+        try:
+            with self.db:
+                self.db.execute("DELETE FROM model WHERE variant = ?", (pending,))
+                self.db.execute("DELETE FROM reads WHERE variant = ?", (pending,))
+                rows = []
+                for key, value in model.items():
+                    text = codec.encode(value)
+                    rows.append((pending, key, text, checksum("model", key, text)))
+                self.db.executemany("INSERT INTO model VALUES (?, ?, ?, ?)", rows)
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO reads VALUES (?, ?, ?)",
+                    [(pending, name, path) for path, names in reads.items() for name in names]
+                    + [(pending, "", path) for path in reads])  # "" marks a page's row set
+            return True
+        except (sqlite3.Error, TypeError):
+            return False
+
+    def _promote(self, variant: str, replace_all: bool) -> None:
+        pending = variant + PENDING
+        if replace_all:
+            self.db.execute("DELETE FROM model WHERE variant = ?", (variant,))
+            self.db.execute("DELETE FROM reads WHERE variant = ?", (variant,))
+        else:
+            self.db.execute("DELETE FROM model WHERE variant = ? AND key IN "
+                            "(SELECT key FROM model WHERE variant = ?)", (variant, pending))
+            self.db.execute("DELETE FROM reads WHERE variant = ? AND output IN "
+                            "(SELECT output FROM reads WHERE variant = ? AND input = '')",
+                            (variant, pending))
+        self.db.execute("UPDATE model SET variant = ? WHERE variant = ?", (variant, pending))
+        self.db.execute("UPDATE reads SET variant = ? WHERE variant = ?", (variant, pending))
+
+    def file(self, path: str) -> Any:
+        rows = self._safe("SELECT value, sum FROM files WHERE path = ?", (path,))
+        return _checked(("file", path, rows[0][0]), rows[0][1], rows[0][0]) if rows else None
+
     def forget(self, variant: str) -> None:
         """Drop a variant's state: its output folder is no longer known."""
         try:
             with self.db:
-                for table in ("states", "outputs", "reads"):
+                for table in ("states", "outputs", "reads", "model"):
                     self.db.execute(f"DELETE FROM {table} WHERE variant = ?", (variant,))
         except sqlite3.Error:
             pass
@@ -255,8 +306,9 @@ class Store:
         order = [v for v in (rows[0].split() if rows else []) if v != current]
         order.insert(0, current)
         for old in order[KEEP_VARIANTS:]:
-            for table in ("states", "outputs", "reads"):
-                self.db.execute(f"DELETE FROM {table} WHERE variant = ?", (old,))
+            for table in ("states", "outputs", "reads", "model"):
+                self.db.execute(f"DELETE FROM {table} WHERE variant IN (?, ?)",
+                                (old, old + PENDING))
         text = " ".join(order[:KEEP_VARIANTS])
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('variants', ?, ?)",
                         (text, checksum("variants", text)))

@@ -184,6 +184,7 @@ class Transaction:
         self.out = out
         self.stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.stage-", dir=out.parent))
         self.steps: list[list[str]] = []
+        self.staged: dict[str, Path] = {}  # output path -> its new bytes in the stage
         self._count = 0
 
     def _new_name(self) -> Path:
@@ -209,6 +210,7 @@ class Transaction:
         staged.write_bytes(data)
         os.chmod(staged, 0o644)
         self.steps.append(["file", staged.name, rel])
+        self.staged[rel] = staged
         return stat_stamp(staged)
 
     def copy(self, rel: str, source: Path) -> str:
@@ -217,6 +219,7 @@ class Transaction:
         shutil.copyfile(source, staged)
         os.chmod(staged, 0o644)
         self.steps.append(["file", staged.name, rel])
+        self.staged[rel] = staged
         return stat_stamp(staged)
 
     def folder(self) -> Path:
@@ -224,6 +227,10 @@ class Transaction:
         path = self._new_name()
         path.mkdir()
         return path
+
+    def locate(self, rel: str) -> Path:
+        """Where an output file's bytes are as of this transaction: staged, or as they were."""
+        return self.staged.get(rel) or self.out / rel
 
     def place(self, rel: str, built: Path) -> None:
         """Put a folder or file built inside the stage at `rel`, replacing what is there."""

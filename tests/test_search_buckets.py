@@ -93,9 +93,6 @@ def test_the_last_article_of_a_year_takes_its_bucket_with_it(make_site, build_si
     assert {k: now[k] for k in kept} == kept
 
 
-@pytest.mark.xfail(strict=True, reason="the engine does not re-render the search page when "
-                   "its language's years change yet: render/dependencies.py needs "
-                   "\"search\": search.search_bundles(fp.site, page.lang)")
 def test_the_search_page_follows_its_buckets(make_site, build_site):
     site = make_site(files_with_years())
     out = build_site(site)
