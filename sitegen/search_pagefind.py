@@ -7,6 +7,18 @@ base64-encoded JSON requests on stdin and responses on stdout, each ended by a c
 Here a small synchronous client of that protocol, so that the process can be started
 at a lower priority, in an empty folder and without PAGEFIND_* settings (the Python
 package's own client offers none of these).
+
+The bundle's files are asked for (GetFiles) and written here, not written by Pagefind
+(WriteFiles): Pagefind's service answers WriteFiles before its files are written.
+It writes each file with tokio's `File::write_all` and drops the file without
+`flush()`, so the `write(2)` can still be queued on tokio's blocking threads when the
+answer goes out; and the service ends with `process::exit` when its input closes,
+which throws away whatever is still queued. A bundle read after the answer, or after
+the process was closed, could then hold an empty `pagefind-entry.json` or a truncated
+chunk (Pagefind 1.5.2; upstream issue Pagefind/pagefind#1271). GetFiles answers with
+every file's bytes, so when `bundle` returns its files are complete: the answer is
+the completion signal. The bytes are those WriteFiles would have written (the same
+code makes both).
 """
 
 from __future__ import annotations
@@ -18,7 +30,7 @@ import selectors
 import shutil
 import subprocess
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, Any
 
@@ -30,6 +42,7 @@ HINT = ("install sitegen's dependencies, which include Pagefind's indexer: "
         "PAGEFIND_BINARY_PATH at a pagefind binary")
 BUG = ("this is a bug in sitegen or Pagefind, not in the content; please report it with "
        "the message above")
+ENTRY = "pagefind-entry.json"  # a bundle's list of languages
 TIMEOUT = 3600.0  # seconds for one request; a 5,000-page bundle takes well under a minute
 
 
@@ -85,7 +98,7 @@ class Indexer:
         except OSError as exc:
             self._log.close()
             raise _failed(f"running {binary} failed: {exc}", HINT) from exc
-        self._buffer = b""
+        self._buffer = bytearray()
         self._next_id = 0
 
     def __enter__(self) -> Indexer:
@@ -114,12 +127,14 @@ class Indexer:
 
     def bundle(self, pages: Path, output: Path) -> int:
         """Index every HTML file under `pages` into a new bundle at `output`; the number
-        of pages indexed. Pagefind derives each result's URL from the file's path."""
+        of pages indexed. Pagefind derives each result's URL from the file's path.
+        Every file of the bundle is complete when this returns (see the module's text)."""
         index = self._call({"type": "NewIndex", "config": None})["index_id"]
         count = self._call({"type": "AddDir", "index_id": index, "path": str(pages),
                             "glob": None})["page_count"]
-        self._call({"type": "WriteFiles", "index_id": index, "output_path": str(output)})
+        files = self._call({"type": "GetFiles", "index_id": index})["files"]
         self._call({"type": "DeleteIndex", "index_id": index})  # free its memory
+        write_bundle(files, output)
         return int(count)
 
     def _call(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -144,18 +159,22 @@ class Indexer:
         stdout: IO[bytes] | None = self._process.stdout
         assert stdout is not None
         deadline = time.monotonic() + TIMEOUT
+        buffer = self._buffer  # a GetFiles answer is megabytes: append, search what came
+        searched = 0
         with selectors.DefaultSelector() as selector:
             selector.register(stdout, selectors.EVENT_READ)
-            while b"," not in self._buffer:
+            while (end := buffer.find(b",", searched)) < 0:
+                searched = len(buffer)
                 left = deadline - time.monotonic()
                 if left <= 0 or not selector.select(left):
                     self._process.kill()
                     raise self._died(f"no answer within {TIMEOUT:.0f} s")
-                chunk = os.read(stdout.fileno(), 1 << 16)
+                chunk = os.read(stdout.fileno(), 1 << 20)
                 if not chunk:
                     raise self._died("it exited")
-                self._buffer += chunk
-        message, _, self._buffer = self._buffer.partition(b",")
+                buffer += chunk
+        message = bytes(buffer[:end])
+        del buffer[:end + 1]
         return message
 
     def _died(self, what: str) -> BuildFailed:
@@ -164,3 +183,27 @@ class Indexer:
         tail = "\n".join(self._log.read().decode("utf-8", "replace").strip().splitlines()[-5:])
         status = self._process.returncode
         return _failed(f"Pagefind stopped ({what}; status {status}){': ' + tail if tail else ''}")
+
+
+def write_bundle(files: list[dict[str, Any]], output: Path) -> None:
+    """Write a GetFiles answer (`path` inside the bundle, base64 `content`) at `output`,
+    a folder that must not exist yet, so that nothing of another bundle is in it. Raises
+    BuildFailed, leaving no folder, when a path would leave the bundle or comes twice, or
+    when the answer has no entry file."""
+    output.mkdir()
+    try:
+        seen: set[PurePosixPath] = set()
+        for file in files:
+            rel = PurePosixPath(str(file["path"]).replace("\\", "/"))
+            if rel.is_absolute() or not rel.parts or ".." in rel.parts or rel in seen:
+                raise _failed(f"Pagefind's bundle names the file {file['path']!r} "
+                              f"{'twice' if rel in seen else 'outside the bundle'}")
+            seen.add(rel)
+            target = output.joinpath(*rel.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(base64.b64decode(file["content"], validate=True))
+        if PurePosixPath(ENTRY) not in seen:
+            raise _failed(f"Pagefind's bundle has no {ENTRY}")
+    except BaseException:
+        shutil.rmtree(output, ignore_errors=True)
+        raise
