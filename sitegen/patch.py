@@ -51,7 +51,8 @@ def signature(record: object, body: RenderedBody | None = None) -> str:
     if isinstance(record, ArticleSource):
         return repr((
             "article", record.path, record.lang, record.rel, record.slug,
-            record.date.isoformat(), record.draft, record.translation_key,
+            record.date.isoformat(), record.updated.isoformat() if record.updated else None,
+            record.draft, record.translation_key,
             unique_ids(record.authors), unique_ids(record.contacts),
             unique_ids(record.clusters), record.tags, record.image,
             body.links if body is not None else None))

@@ -66,7 +66,8 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
             return None
         by_output = {page.output: page for page in head.pages}
         affected = builder.store.readers(builder.variant, patched.inputs | {"site"})
-        pages = [by_output[rel] for rel in sorted(affected) if rel in by_output]
+        pages = [by_output[rel] for rel in sorted(affected)
+                 if rel in by_output and not by_output[rel].kind.structural]
         digests, reads = digests_and_reads(patched.site, pages, global_digest)
         changed = [page for page in pages if outputs[page.output][0] != digests[page.output]]
         new_head = Head(head.by_language, patched.site.people, patched.site.clusters,

@@ -24,11 +24,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import NOW, REPO, copy_sample
 
 from sitegen import write
 from sitegen.engine import Builder
-
-from conftest import NOW, REPO, copy_sample
 
 START = datetime.fromisoformat(NOW)
 ARTICLE = "content/da/2021/mission-possible.md"

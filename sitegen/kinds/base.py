@@ -78,6 +78,10 @@ class Kind(Generic[R]):
     format: OutputFormat = HTML
     per_language: bool = True  # planned once per language (else once for the site)
     listed: bool = False  # may appear in a sitemap (HTML pages, not error pages)
+    # Its Reads follow from the site's structure alone (which articles exist, their dates,
+    # slugs, languages, translations; see sitegen/patch.py): an edit that leaves the
+    # structure as it was leaves these pages as they were, and the quick path skips them.
+    structural: bool = False
 
     def plan(self, site: Site, lang: str | None) -> Iterator[Page]:
         """The pages of this kind (in one language, or site-wide)."""

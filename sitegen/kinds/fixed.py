@@ -7,40 +7,40 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen import urls
-from sitegen.kinds.base import NOTHING, Frame, Reads
+from sitegen.kinds.base import Fact, Frame, Reads
 from sitegen.kinds.html import HtmlKind, Links
 from sitegen.model import Site
 from sitegen.plan.pages import Page
-from sitegen.render.context import BUILDERS
 from sitegen.render.structured import full_url
 
 
 @dataclass(frozen=True, slots=True)
-class WholeSite(Reads):
-    """For a kind whose context comes from outside sitegen/kinds/ (render.context.BUILDERS)
-    and so cannot say what it reads: the whole site, digested record by record."""
+class SearchReads(Reads):
+    """Where the language's search index is: its buckets' and filter file's addresses,
+    which follow from the years of the language's published articles."""
 
-    site: Site
+    index: Fact
 
 
-class Search(HtmlKind[Reads]):
-    """The search page: the index itself is made by sitegen/search.py after rendering."""
+class Search(HtmlKind[SearchReads]):
+    """The search page: the index itself is made by sitegen/search.py in the same build."""
 
     name = "search"
     search_form = False
+    structural = True  # the buckets are the years of the articles: structure only
     index = staticmethod(urls.search_page)
 
     def plan(self, site: Site, lang: str | None) -> Iterator[Page]:
         yield self.page(urls.search_page(lang or ""), lang)
 
-    def reads(self, site: Site, page: Page) -> Reads:
-        return WholeSite(site) if self.name in BUILDERS else NOTHING
+    def reads(self, site: Site, page: Page) -> SearchReads:
+        from sitegen.search import search_context
 
-    def context(self, frame: Frame, page: Page, reads: Reads) -> dict[str, Any]:
-        extra = BUILDERS.get(self.name)
-        if extra is None or not isinstance(reads, WholeSite):
-            return {}
-        return extra(reads.site, page)
+        context = search_context(site, page)
+        return SearchReads(Fact(f"list:{page.lang}", tuple(sorted(context.items()))))
+
+    def context(self, frame: Frame, page: Page, reads: SearchReads) -> dict[str, Any]:
+        return dict(reads.index.value)  # type: ignore[call-overload]
 
 
 class NotFound(HtmlKind[Reads]):

@@ -82,6 +82,7 @@ class Urlset(Kind[EntriesReads]):
 
     format = SITEMAP
     per_language = False
+    structural = True  # an entry is a URL, dates and translations: structure only
 
     def render(self, frame: Frame, theme: Theme, page: Page, reads: EntriesReads) -> bytes:
         return render_urlset(fact.value for fact in reads.entries)  # type: ignore[misc]
@@ -131,6 +132,7 @@ class SitemapIndex(Kind[IndexReads]):
     name = "sitemap"
     format = SITEMAP
     per_language = False
+    structural = True
 
     def plan(self, site: Site, lang: str | None) -> Iterator[Page]:
         yield self.page(urls.sitemap_index(), None)

@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from sitegen.config import LanguageConfig
-from sitegen.model import Article, Site
-from sitegen.plan.pages import Page
-from sitegen.search import search_context
+from sitegen.model import Article
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +37,3 @@ def standfirst(article: Article) -> str:
     summary = " ".join(article.summary.split())
     return "" if not summary or " ".join(opening.split()) == summary else article.summary
 
-
-# Extra template context by kind name, from modules outside sitegen/kinds/ (search).
-# A kind with an entry here cannot say what the entry reads, so its pages are taken to
-# read the whole site (sitegen/kinds/fixed.py): always correct, at worst re-rendered
-# more often than needed. Better: move the entry into the kind's module.
-BUILDERS: dict[str, Callable[[Site, Page], dict[str, Any]]] = {
-    "search": search_context,
-}

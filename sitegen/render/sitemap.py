@@ -72,9 +72,17 @@ def lastmod(articles: Iterable[Article]) -> str | None:
 
 
 def news_articles(site: Site) -> list[Article]:
-    """Published articles dated within the two days before the build's "now", newest first."""
-    recent = [a for a in published(site.articles.values())
-              if site.now - NEWS_WINDOW <= a.date <= site.now]
+    """Published articles dated within the two days before the build's "now", newest first.
+
+    Each language's list is newest first, so only its head is read: the window's articles
+    and the embargoed ones dated after "now" (kept in previews)."""
+    recent = []
+    for code in site.config.language_codes:
+        for article in site.newest(code):
+            if article.date < site.now - NEWS_WINDOW:
+                break
+            if article.date <= site.now and not article.draft and not article.embargoed:
+                recent.append(article)
     return sorted(recent, key=lambda a: (a.date, a.key), reverse=True)[:NEWS_LIMIT]
 
 
