@@ -6,8 +6,11 @@ a scratch folder beside it:
 1. one bundle of every published article page, Pagefind's command line (the layout
    before buckets);
 2. every bucket, in one Pagefind service process (a clean build);
-3. one bucket after an edit to one of its articles (the other buckets' stamps match);
-4. nothing changed (stamps only).
+3. an edit to one article: only the language's overlay is built (the buckets' stamps
+   match, or their records show the one pending page);
+4. nothing changed (stamps only);
+5. an edit to another article with the overlay off (PENDING_LIMIT = 0): its bucket is
+   rebuilt whole, as before the overlay.
 
     .venv/bin/python benchmarks/search_index.py --site /tmp/c5000 --out /tmp/c5000-out
 """
@@ -69,6 +72,13 @@ def main(argv: list[str] | None = None) -> int:
         digests[edited.output] = "edited"
         update("3. one article edited:", "edit")
         update("4. nothing changed:", "none")
+        other = next(p for p in chosen if search.bucket_of(site, p).endswith("-2021"))
+        digests[other.output] = "edited"
+        limit, search.PENDING_LIMIT = search.PENDING_LIMIT, 0
+        try:
+            update("5. another, no overlay:", "bucket")
+        finally:
+            search.PENDING_LIMIT = limit
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0

@@ -24,6 +24,7 @@ put where; the build engine makes that current together with the pages.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -34,7 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitegen import search_canonical
 from sitegen.model import Article, Site
@@ -45,7 +46,11 @@ INDEX_DIR = "pagefind"  # under the output folder: /pagefind/da-2021/pagefind.js
 STAMP = ".sitegen-stamp"  # inside a bucket: which pages it was made from
 ENTRY = "pagefind-entry.json"  # a bundle's list of languages
 FILTERS = "{lang}-filters.json"  # beside the buckets: a language's filter values
-SCHEMA = "2"  # bump when what we index changes in a way the pages' digests cannot show
+SCHEMA = "3"  # bump when what we index changes in a way the pages' digests cannot show
+RECORD = ".sitegen-pages.json"  # inside a bundle: output -> [digest, Pagefind's page id]
+OVERLAY = "{lang}-overlay"  # beside the buckets: the pages changed since their bucket
+OVERLAY_KEY = "sitegen:overlay"  # in the filter file; no Pagefind filter name has a colon
+PENDING_LIMIT = 200  # pages of a language an overlay may hold before buckets are rebuilt
 # Pagefind's ready-made interfaces: the search page has its own, so they are not published.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js",
           "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -70,6 +75,8 @@ class IndexStats:
     buckets: tuple[str, ...] = ()  # every bucket of the index, e.g. "da-2021"
     rebuilt: tuple[str, ...] = ()  # the buckets built in this run
     indexing: float = 0.0  # of `seconds`, the time spent in Pagefind
+    overlays: tuple[str, ...] = ()  # the overlays the index has now, e.g. "da-overlay"
+    pending: int = 0  # pages whose bucket does not hold them as they are (all languages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +176,12 @@ def prepare_index(site: Site, pages: Sequence[Page], digests: Mapping[str, str],
     system; what is left in it besides the new buckets is removed before returning.
     `niceness`: run Pagefind at a lower priority (a preview indexing in the background).
     `known`: what `buckets` gave for these pages, if the caller has it.
+
+    A bucket of `current` whose pages changed is not rebuilt while its language has at
+    most PENDING_LIMIT such pages ("pending": changed, added or removed since the bucket
+    was built): the language's overlay bundle is built from them instead, and the filter
+    file lists the results of the buckets that are stale (docs/search.md). A new bucket
+    is always built, so a clean build (an empty `current`) has no overlay.
     One Pagefind process builds all changed buckets. Raises BuildFailed when Pagefind is
     missing or fails, KeyError when a searchable page has no digest."""
     started = time.perf_counter()
@@ -180,32 +193,239 @@ def prepare_index(site: Site, pages: Sequence[Page], digests: Mapping[str, str],
     stamps = {name: bucket_stamp((p.output, digests[p.output]) for p in group)
               for name, group in members.items()}
     index = current / INDEX_DIR
-    changed = sorted(name for name, value in stamps.items()
-                     if _read_stamp(index / name) != value)
-    built, indexing = _build(changed, members, stamps, locate, work, niceness)
-    replace = {f"{INDEX_DIR}/{name}": path for name, path in built.items()}
     languages: dict[str, list[str]] = defaultdict(list)
     for name, group in sorted(members.items()):
         languages[group[0].lang or ""].append(name)
-    gone = set(_stale(index, set(members)))
+    changed = {name for name, value in stamps.items() if _read_stamp(index / name) != value}
+    records = {name: _read_record(index / name) for name in sorted(changed)}
+    rebuild: set[str] = set()
+    overlays: dict[str, _Overlay] = {}
+    for lang, names in languages.items():
+        must, overlay = _overlay(lang, [n for n in names if n in changed], members,
+                                 digests, records)
+        rebuild.update(must)
+        if overlay is not None:
+            overlays[lang] = overlay
+    built, indexing = _build_recorded(rebuild, overlays, members, stamps, digests, index,
+                                      locate, work, niceness)
+    # An overlay that would hide a result it must not (two pages with one Pagefind id):
+    # its buckets are rebuilt after all.
+    fallback: set[str] = set()
+    for lang, overlay in sorted(overlays.items()):
+        if not overlay.settle(languages[lang], built, index):
+            fallback.update(overlay.pending)
+            del overlays[lang]
+    if fallback:
+        more, seconds = _build_recorded(fallback, {}, members, stamps, digests, index,
+                                        locate, work, niceness)
+        built.update(more)
+        indexing += seconds
+    replace = {f"{INDEX_DIR}/{name}": path for name, path in built.items()}
+    active = {overlay.name for overlay in overlays.values() if overlay.pages}
+    for name in [n for n in built if n.endswith("-overlay") and n not in active]:
+        shutil.rmtree(built.pop(name), ignore_errors=True)  # a fallback made it unused
+        del replace[f"{INDEX_DIR}/{name}"]
+    gone = set(_stale(index, set(members) | active))
     kept_files: set[str] = set()
     for lang, names in languages.items():
         rel = f"{INDEX_DIR}/{FILTERS.format(lang=lang)}"
-        touched = any(name in built for name in names) or any(
+        overlay = overlays.get(lang)
+        bundles = [*names, *([overlay.name] if overlay and overlay.pages else [])]
+        touched = overlay is not None or any(name in built for name in bundles) or any(
             path.startswith(f"{INDEX_DIR}/{lang}-") and not path.endswith(".json")
-            for path in gone)
+            for path in gone) or _has_overlay_key(current / rel)
         if not touched and (current / rel).is_file():
             kept_files.add(rel)
             continue
-        made = _filter_file(names, built, index, work / rel, current / rel)
+        made = (_overlay_filter_file(overlay, work / rel, current / rel) if overlay
+                else _filter_file(bundles, built, index, work / rel, current / rel))
         if made is not False:
             kept_files.add(rel)
             if made is not True:
                 replace[rel] = made
     remove = tuple(sorted(path for path in gone if path not in kept_files))
+    pending = sum(len(outputs) for overlay in overlays.values()
+                  for outputs in overlay.pending.values())
     return IndexChange(replace=replace, remove=remove,
                        stats=_stats(site, chosen, tuple(sorted(members)), built, index,
-                                    started, indexing))
+                                    started, indexing, tuple(sorted(active)), pending))
+
+
+class _Entry(NamedTuple):
+    """A page as a bundle's record has it."""
+
+    digest: str
+    id: str | None  # Pagefind's id of the page (its fragment's name); None if not found
+    filters: dict[str, list[str]]  # its filter values, as its fragment has them
+
+
+_Record = dict[str, _Entry]  # output -> entry
+
+
+def _read_record(bundle: Path) -> _Record | None:
+    """What a bundle was made from, or None without a record that its stamp confirms."""
+    try:
+        data = json.loads((bundle / RECORD).read_text(encoding="utf-8"))
+        record = {str(rel): _Entry(str(digest), page_id if isinstance(page_id, str) else None,
+                                   {str(k): [str(v) for v in vs] for k, vs in filters.items()})
+                  for rel, (digest, page_id, filters) in data.items()}
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+    if bucket_stamp((rel, entry.digest) for rel, entry in record.items()) != _read_stamp(bundle):
+        return None
+    return record
+
+
+def _pagefind_url(output: str) -> str:
+    """The URL Pagefind gives a page indexed from `output`: /da/nyheder/x/ for
+    da/nyheder/x/index.html."""
+    url = "/" + output
+    return url[:-len("index.html")] if url.endswith("/index.html") else url
+
+
+def _write_record(bundle: Path, pages: Iterable[Page], digests: Mapping[str, str]) -> None:
+    """Write the bundle's record: each page's digest, its id in the bundle (the name of
+    its fragment, which is what a search result's `id` is) and its filter values."""
+    found: dict[str, tuple[str, dict[str, list[str]]]] = {}
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        try:
+            raw = gzip.decompress(path.read_bytes())
+            if not raw.startswith(search_canonical.MAGIC):
+                continue
+            fragment = json.loads(raw[len(search_canonical.MAGIC):])
+            url, filters = fragment["url"], fragment.get("filters") or {}
+            values = {str(k): sorted({str(v) for v in vs}) for k, vs in filters.items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
+            continue
+        if isinstance(url, str):
+            found[url] = (path.name[:-len(".pf_fragment")], dict(sorted(values.items())))
+    record = {}
+    for page in pages:
+        page_id, filters = found.get(_pagefind_url(page.output), (None, {}))
+        record[page.output] = [digests[page.output], page_id, filters]
+    (bundle / RECORD).write_text(json.dumps(dict(sorted(record.items())),
+                                            separators=(",", ":")) + "\n")
+
+
+@dataclass
+class _Overlay:
+    """A language's overlay: the pending pages of its buckets, indexed on their own, and
+    the ids of the bucket results they make stale."""
+
+    name: str  # "da-overlay"
+    pending: dict[str, set[str]]  # bucket -> outputs changed, added or removed since
+    records: dict[str, _Record]  # bucket -> its record
+    pages: list[Page]  # the pending pages that exist: what the overlay bundle indexes
+    stamp: str
+    stale: list[str] = field(default_factory=list)  # bucket ids no search may show
+    doubled: list[str] = field(default_factory=list)  # ids the overlay repeats unchanged
+    values: dict[str, list[str]] = field(default_factory=dict)  # the filter menus' values
+
+    def descriptor(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"stale": self.stale}
+        if self.doubled:
+            found["doubled"] = self.doubled
+        if self.pages:
+            found = {"bundle": f"/{INDEX_DIR}/{self.name}/", **found}
+        return found
+
+    def settle(self, names: Sequence[str], built: Mapping[str, Path], index: Path) -> bool:
+        """Work out `stale`, `doubled` and the filter `values` from the records; False
+        when an id would hide another page's result (Pagefind's ids are short hashes, so
+        two pages can share one), or a pending page's id is unknown: then the buckets
+        must be rebuilt."""
+        mine = _read_record(built.get(self.name) or index / self.name) if self.pages else {}
+        if mine is None or any(entry.id is None for entry in mine.values()):
+            return False
+        live: set[str] = set()
+        values: dict[str, set[str]] = defaultdict(set)
+        for entry in mine.values():
+            for key, found in entry.filters.items():
+                values[key].update(found)
+        for name in names:
+            record = self.records.get(name) or _read_record(built.get(name) or index / name)
+            if record is None:
+                return False
+            skip = set() if name in built else self.pending.get(name, set())
+            for rel, entry in record.items():
+                if rel in skip:
+                    continue
+                if entry.id is not None:
+                    live.add(entry.id)
+                for key, found in entry.filters.items():
+                    values[key].update(found)
+        stale, doubled = set(), set()
+        for name, outputs in self.pending.items():
+            for rel in outputs:
+                old = self.records[name].get(rel)
+                if old is None:
+                    continue  # added: no result of the bucket to hide
+                if old.id is None:
+                    return False
+                new = mine.get(rel)
+                (doubled if new is not None and new.id == old.id else stale).add(old.id)
+        if stale & (live | {entry.id for entry in mine.values()}) or doubled & live:
+            return False
+        self.stale, self.doubled = sorted(stale), sorted(doubled)
+        self.values = {key: sorted(found) for key, found in sorted(values.items())}
+        return True
+
+
+def _overlay(lang: str, changed: Sequence[str], members: Mapping[str, Sequence[Page]],
+             digests: Mapping[str, str],
+             records: Mapping[str, _Record | None]
+             ) -> tuple[list[str], _Overlay | None]:
+    """Of a language's buckets that `changed` (differ from their stamps), those to be
+    rebuilt, and the overlay of the others' pending pages (None if there are none).
+    Rebuilt: a bucket that is new or has no record, and every one when the pending pages
+    number more than PENDING_LIMIT."""
+    must: list[str] = []
+    pending: dict[str, set[str]] = {}
+    for name in changed:
+        record = records.get(name)
+        if record is None:
+            must.append(name)
+            continue
+        now = {page.output: digests[page.output] for page in members[name]}
+        outputs = {rel for rel, digest in now.items()
+                   if rel not in record or record[rel][0] != digest}
+        outputs |= record.keys() - now.keys()
+        if not outputs or any(record[rel][1] is None for rel in outputs if rel in record):
+            must.append(name)  # a stamp that differs for no page; an id not found
+            continue
+        pending[name] = outputs
+    if not pending or sum(len(outputs) for outputs in pending.values()) > PENDING_LIMIT:
+        return [*must, *pending], None
+    pages = sorted((page for name, outputs in pending.items() for page in members[name]
+                    if page.output in outputs), key=lambda page: page.output)
+    stamp = bucket_stamp((page.output, digests[page.output]) for page in pages)
+    return must, _Overlay(OVERLAY.format(lang=lang), pending,
+                          {name: records[name] or {} for name in pending}, pages, stamp)
+
+
+def _build_recorded(names: Iterable[str], overlays: Mapping[str, _Overlay],
+                    members: Mapping[str, Sequence[Page]], stamps: Mapping[str, str],
+                    digests: Mapping[str, str], index: Path, locate: Callable[[str], Path],
+                    work: Path, niceness: int) -> tuple[dict[str, Path], float]:
+    """`_build` of these buckets and of the overlays whose stamp changed, each with its
+    record."""
+    groups = {name: members[name] for name in names}
+    marks = {name: stamps[name] for name in names}
+    for overlay in overlays.values():
+        if overlay.pages and _read_stamp(index / overlay.name) != overlay.stamp:
+            groups[overlay.name] = overlay.pages
+            marks[overlay.name] = overlay.stamp
+    built, indexing = _build(sorted(groups), groups, marks, locate, work, niceness)
+    for name, folder in built.items():
+        _write_record(folder, groups[name], digests)
+    return built, indexing
+
+
+def _has_overlay_key(path: Path) -> bool:
+    try:
+        return f'"{OVERLAY_KEY}"'.encode() in path.read_bytes()
+    except OSError:
+        return False
 
 
 def _filter_file(names: Sequence[str], built: Mapping[str, Path], index: Path,
@@ -222,8 +442,21 @@ def _filter_file(names: Sequence[str], built: Mapping[str, Path], index: Path,
                 values[key] |= found
     except search_canonical.Unrecognised:
         return False
-    data = json.dumps({key: sorted(found) for key, found in sorted(values.items())},
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _write_if_new({key: sorted(found) for key, found in sorted(values.items())},
+                         target, current)
+
+
+def _overlay_filter_file(overlay: _Overlay, target: Path, current: Path) -> Path | bool:
+    """The filter file of a language with an overlay: the filter values of the pages a
+    search can find, from the records (those a clean build's buckets would list), and
+    the overlay (`OVERLAY_KEY`: its bundle, the stale and the doubled ids)."""
+    return _write_if_new({**overlay.values, OVERLAY_KEY: overlay.descriptor()}, target,
+                         current)
+
+
+def _write_if_new(content: Mapping[str, Any], target: Path, current: Path) -> Path | bool:
+    """`content` as compact JSON at `target`; True instead when `current` holds it."""
+    data = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         if current.read_bytes() == data:
             return True
@@ -310,10 +543,14 @@ def _stale(index: Path, keep: set[str]) -> tuple[str, ...]:
 
 def _stats(site: Site, chosen: Sequence[Page], buckets: tuple[str, ...],
            built: Mapping[str, Path], index: Path, started: float,
-           indexing: float) -> IndexStats:
+           indexing: float, overlays: tuple[str, ...] = (), pending: int = 0) -> IndexStats:
     counts = {language.html_lang: 0 for language in site.config.languages}
+    html_lang: dict[str, str] = {}  # a language's html_lang parses its tag: once each
     for page in chosen:
-        counts[site.config.language(page.lang or "").html_lang] += 1
+        code = page.lang or ""
+        if code not in html_lang:
+            html_lang[code] = site.config.language(code).html_lang
+        counts[html_lang[code]] += 1
     unstemmed: set[str] = set()
     for name in buckets:
         try:
@@ -327,7 +564,7 @@ def _stats(site: Site, chosen: Sequence[Page], buckets: tuple[str, ...],
                       files=len(files), seconds=time.perf_counter() - started,
                       languages=counts, unstemmed=tuple(sorted(unstemmed)),
                       skipped=not built, buckets=buckets, rebuilt=tuple(sorted(built)),
-                      indexing=indexing)
+                      indexing=indexing, overlays=overlays, pending=pending)
 
 
 def apply_change(out: Path, change: IndexChange, trash: Path) -> None:

@@ -54,6 +54,14 @@ def snapshot(out: Path) -> dict[str, dict[str, tuple[int, int]]]:
     return result
 
 
+@pytest.fixture
+def no_overlay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every pending page over the limit: a changed bucket is rebuilt, never overlaid
+    (the overlay is tests/test_search_overlay.py's)."""
+    monkeypatch.setattr(search, "PENDING_LIMIT", 0)
+
+
+@pytest.mark.usefixtures("no_overlay")
 def test_an_edit_rebuilds_only_its_bucket(make_site, build_site):
     site = make_site(files_with_years())
     out = build_site(site)
@@ -129,6 +137,7 @@ def engine_view(site: Path, out: Path):
     return prepared.site, prepared.pages, digests
 
 
+@pytest.mark.usefixtures("no_overlay")
 def test_prepare_index_decides_by_the_digests_alone(built, tmp_path: Path):
     site_root, out = built
     site, pages, digests = engine_view(site_root, out)
