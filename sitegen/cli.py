@@ -310,7 +310,8 @@ class ServePrinter:
 
 
 def _stop_on_signals() -> None:
-    """`kill` stops the server as Ctrl-C does: cleanly. Processes forked to render
+    """`kill`, or the terminal closing (SIGHUP), stops the server as Ctrl-C does:
+    cleanly, a build under way left undone (its transaction aborted). Processes forked to render
     inherit the handler and just end, without a KeyboardInterrupt traceback each (a
     Ctrl-C in the terminal reaches them too)."""
     main_pid = os.getpid()
@@ -325,6 +326,7 @@ def _stop_on_signals() -> None:
     try:
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)
+        signal.signal(signal.SIGHUP, handler)
     except ValueError:  # not the main thread (tests calling main() from a thread)
         pass
 

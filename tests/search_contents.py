@@ -73,3 +73,17 @@ def read(path: Path) -> Any:
     assert raw.startswith(search_canonical.MAGIC), path
     value, _end = search_canonical.decode(raw[len(search_canonical.MAGIC):], 0)
     return value
+
+
+def site_contents(out: Path) -> dict[str, Any]:
+    """A built site as readers get it, to compare an incremental build with a clean one:
+    every file's bytes, except the search index, which is compared by what it finds
+    (an incremental build may hold an overlay that a clean build has not)."""
+    if not out.exists():
+        return {}
+    files: dict[str, Any] = {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name != ".sitegen-output"
+        and not p.relative_to(out).as_posix().startswith(f"{search.INDEX_DIR}/")}
+    files[f"{search.INDEX_DIR}/ (what it finds)"] = index_contents(out)
+    return files

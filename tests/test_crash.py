@@ -22,9 +22,11 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import NOW, REPO, copy_sample
+from search_contents import site_contents
 
 from sitegen import write
 from sitegen.engine import Builder
@@ -34,12 +36,10 @@ ARTICLE = "content/da/2021/mission-possible.md"
 KILLS = int(os.environ.get("SITEGEN_CRASH_KILLS", "20"))
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    if not folder.exists():
-        return {}
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != write.MARKER}
+def snapshot(folder: Path) -> dict[str, Any]:
+    """The site as readers get it (the search index by what it finds: see
+    tests/search_contents.py)."""
+    return site_contents(folder)
 
 
 def clean(site: Path, out: Path) -> dict[str, bytes]:
