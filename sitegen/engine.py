@@ -186,7 +186,9 @@ class Builder:
                       preview: bool) -> str:
         """What every page depends on: sitegen's code, site.toml, the theme's files, and
         whether this is a preview."""
-        theme = digest(fingerprint(path, stamped_at) for folder in theme_dirs
+        # By content, not by stamp: a stamp fresh enough to be doubted would be taken by
+        # content now and by stamp in the next build, and every page would be made again.
+        theme = digest(content_hash(path.read_bytes()) for folder in theme_dirs
                        for path in sorted(folder.rglob("*")) if path.is_file())
         return digest([code_digest(), config_digest, theme, repr(preview)])
 
