@@ -16,7 +16,6 @@ one, and the next build first finishes or undoes what it left (`write.recover`).
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -24,11 +23,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sitegen.changes import edited_files, input_stamps, next_change
 from sitegen.errors import BuildFailed, sort_problems
 from sitegen.fingerprint import RACY_SECONDS, code_digest, content_hash, digest, fingerprint
-from sitegen.load.discover import walk
-from sitegen.locations import CONFIG_NAME, DEFAULT_THEME
 from sitegen.report import BuildReport
+from sitegen.search_later import LaterIndex
 from sitegen.store import Outputs, Store, store_path
 from sitegen.write import (
     MARKER,
@@ -47,54 +46,6 @@ from sitegen.write import (
 if TYPE_CHECKING:
     from sitegen.pipeline import OnPage, Prepared
     from sitegen.resolve import BuildOptions
-
-
-def _stamps(site_root: Path) -> tuple[dict[str, str], float]:
-    """Every input file's stat stamp (content, static, themes, site.toml) by path, and
-    the newest modification time among them."""
-    problems: list = []
-    paths = [f.path for folder in ("content", "static", "themes")
-             for f in walk(site_root / folder, site_root, problems)]
-    paths += sorted(p for p in DEFAULT_THEME.rglob("*") if p.is_file())
-    if (site_root / CONFIG_NAME).exists():
-        paths.append(site_root / CONFIG_NAME)
-    stamps, newest = {}, 0.0
-    for path in paths:
-        info = path.stat()
-        stamps[str(path)] = f"{info.st_mtime_ns}:{info.st_size}"
-        newest = max(newest, info.st_mtime)
-    return stamps, newest
-
-
-def _edited(site_root: Path, before: dict[str, str], now: dict[str, str], stamped_at: float
-            ) -> list[str] | None:
-    """The content files an edit changed (paths under the site), or None when files were
-    added, removed or renamed, or anything but content files changed."""
-    if before.keys() != now.keys():
-        return None
-    changed = []
-    racy = (stamped_at - RACY_SECONDS) * 1e9
-    content = str(site_root / "content") + "/"
-    for path, stamp in now.items():
-        if stamp != before[path] or int(stamp.split(":")[0]) >= racy:
-            if not (path.startswith(content) and path.endswith(".md")):
-                return None
-            changed.append(path[len(str(site_root)) + 1:])
-    return changed
-
-
-def _next_change(prepared: Prepared, files: Iterable[object], now: datetime
-                 ) -> datetime | None:
-    """The next moment at which the clock alone changes the site: an embargo lifting,
-    or an article leaving the news sitemap's window."""
-    from sitegen.render.sitemap import NEWS_WINDOW
-    moments = []
-    for entry in files:
-        record = getattr(entry, "record", None)
-        date = getattr(record, "date", None)
-        if isinstance(date, datetime):
-            moments += [m for m in (date, date + NEWS_WINDOW) if m > now]
-    return min(moments) if moments else None
 
 
 @dataclass
@@ -133,9 +84,7 @@ class Builder:
     last_mode: str = field(default="", init=False)  # "no-op", "incremental" or "full"
     last_written: int = field(default=0, init=False)
     _store: Store | None = field(default=None, init=False)
-    _search_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
-    _search_job: tuple[Any, ...] | None = field(default=None, init=False)
-    _search_thread: threading.Thread | None = field(default=None, init=False)
+    _later: LaterIndex = field(default_factory=LaterIndex, init=False)
 
     def __post_init__(self) -> None:
         # Absolute, so that nothing depends on the working folder (links made for the
@@ -228,7 +177,7 @@ class Builder:
             else:
                 state = outputs = None
             stamped_at = time.time()
-            stamps, newest = _stamps(self.site_root)
+            stamps, newest = input_stamps(self.site_root)
             inputs = digest([code_digest(), repr((self.drafts, self.future, self.search == "off")),
                              *sorted(f"{k}:{v}" for k, v in stamps.items())])
             if (self.quick_check and state is not None and not touched
@@ -246,7 +195,7 @@ class Builder:
                            for rel, value in outputs.items()}
             if state is not None and outputs is not None and not touched:
                 from sitegen.quick import quick_build
-                edited = _edited(self.site_root, state.get("stamps", {}), stamps,
+                edited = edited_files(self.site_root, state.get("stamps", {}), stamps,
                                  state["stamped_at"])
                 valid = state["built_at"] <= now and (
                     state["valid_until"] is None or now < state["valid_until"])
@@ -281,6 +230,7 @@ class Builder:
                stamps: dict[str, str], started: float, on_page: OnPage | None,
                stamped_at: float) -> BuildReport:
         from sitegen import search
+        from sitegen.changes import digests_and_reads
         from sitegen.config import load_config
         from sitegen.pipeline import Caches, copies, prepare
         from sitegen.snapshot import Head, model_rows
@@ -306,7 +256,7 @@ class Builder:
         for rel, source in to_copy.items():
             digests[rel] = "copy:" + fingerprint(source, stamped_at)
         state = {"inputs": inputs, "stamps": stamps, "global": global_digest,
-                 "valid_until": _next_change(prepared, caches.files.values(), options.now),
+                 "valid_until": next_change(prepared, caches.files.values(), options.now),
                  "config": config_digest, "built_at": options.now, "stamped_at": stamped_at}
         head = Head(prepared.site.by_language, prepared.site.people, prepared.site.clusters,
                     prepared.site.assets, prepared.site.listings, caches.resolve.targets,
@@ -351,34 +301,9 @@ class Builder:
         from sitegen.pipeline import report as make_report
         return make_report(prepared, started, str(self.out), copied)
 
-    def _index_later(self, prepared: Prepared) -> None:
-        """Index in a background thread; of edits made meanwhile, only the last counts."""
-        with self._search_lock:
-            self._search_job = (self.out, prepared.site, prepared.pages)
-            if self._search_thread is not None and self._search_thread.is_alive():
-                return
-            self._search_thread = threading.Thread(target=self._index_loop, daemon=True,
-                                                   name="sitegen-search")
-            self._search_thread.start()
-
-    def _index_loop(self) -> None:
-        from sitegen import search
-
-        while True:
-            with self._search_lock:
-                job, self._search_job = self._search_job, None
-            if job is None:
-                return
-            try:
-                search.index_published(*job, niceness=15)
-            except BuildFailed:  # the next build reports it; a preview keeps going
-                pass
-
     def wait_for_search(self) -> None:
         """Let a background indexing finish (before replacing the folder, or exiting)."""
-        thread = self._search_thread
-        if thread is not None:
-            thread.join()
+        self._later.wait()
 
     def _full(self, prepared: Prepared, digests: dict[str, str], state: dict[str, Any],
               on_page: OnPage | None, started: float, buckets: dict[str, str]) -> int:
@@ -475,24 +400,8 @@ class Builder:
             raise
         transaction.commit(delta, self._apply)
         if self.search == "later":  # a preview: the index follows in the background
-            self._index_later(prepared)
+            self._later.start(self.out, prepared.site, prepared.pages)
         self.last_written = written + len(copies)
-
-
-def digests_and_reads(site: Any, pages: Iterable[Any], global_digest: str,
-                      memo: dict[str, Any] | None = None
-                      ) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Each page's digest and the ids of what it reads, from one call of its kind's
-    `reads`: output -> digest, output -> input ids (the reverse index's rows)."""
-    from sitegen.kinds.digest import Fingerprints, input_ids
-
-    fp = Fingerprints(memo if memo is not None else {})
-    digests, reads = {}, {}
-    for page in pages:
-        page_reads = page.kind.reads(site, page)
-        digests[page.output] = digest([global_digest, repr(page), *fp.values(page_reads)])
-        reads[page.output] = tuple(dict.fromkeys(input_ids(page_reads)))
-    return digests, reads
 
 
 def _encode(state: dict[str, Any]) -> str:

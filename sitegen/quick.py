@@ -30,8 +30,8 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
                 options: BuildOptions, fresh: dict[str, Any], started: float,
                 on_page: OnPage | None) -> BuildReport | None:
     """Build an edit of `edited` (content files) by patching; None if it cannot."""
+    from sitegen.changes import digests_and_reads
     from sitegen.config import load_config
-    from sitegen.engine import digests_and_reads
     from sitegen.patch import patch
     from sitegen.pipeline import Prepared, render_pages
     from sitegen.render.theme import load_theme, theme_dirs
