@@ -27,7 +27,7 @@ from sitegen.fingerprint import code_digest
 from sitegen.locations import CACHE_DIR
 
 STORE_NAME = "store.sqlite"
-SCHEMA = 1
+SCHEMA = 2  # the tables' shape; a store of another is emptied and made again
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL, sum TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, value TEXT NOT NULL,
@@ -103,15 +103,23 @@ class Store:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(TABLES)
             version = f"{SCHEMA}:{code_digest()}"
+            db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, "
+                       "value TEXT NOT NULL, sum TEXT NOT NULL)")
             if self._meta(db, "version") != version:
-                # Another sitegen (or its code edited): nothing in here may be reused.
+                # Another sitegen (or its code edited): nothing in here may be reused, and
+                # its tables may have another shape. Start again from empty tables.
                 with db:
-                    for table in ("meta", "files", "bodies", "states", "outputs", "reads", "model"):
-                        db.execute(f"DELETE FROM {table}")
+                    names = [row[0] for row in db.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'")]
+                    for name in names:
+                        db.execute(f'DROP TABLE IF EXISTS "{name}"')
+                db.executescript(TABLES)
+                with db:
                     db.execute("INSERT INTO meta VALUES (?, ?, ?)",
                                ("version", version, checksum("version", version)))
+            else:
+                db.executescript(TABLES)
         except BaseException:
             db.close()
             raise

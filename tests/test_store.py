@@ -156,3 +156,26 @@ def test_a_same_size_edit_in_the_output_is_undone(make_site, tmp_path):
     builder = build(site, out)
     assert page.read_bytes() == original
     assert builder.last_mode == "incremental"
+
+
+def test_a_store_of_another_shape_is_made_again(make_site, tmp_path):
+    """An older sitegen's store: tables of another shape must not make every later
+    save fail (which would leave every build a full one)."""
+    site = make_site()
+    path = store_path(site)
+    path.parent.mkdir(parents=True)
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT, sum TEXT)")
+        db.execute("INSERT INTO meta VALUES ('version', '0:old', 'x')")
+        db.execute("CREATE TABLE outputs(variant TEXT, path TEXT, digest TEXT, stamp TEXT,"
+                   " sum TEXT, PRIMARY KEY (variant, path))")
+    db.close()
+    out = tmp_path / "out"
+    build(site, out)
+    old = START.timestamp() - 3600
+    for file in site.rglob("*"):
+        if ".sitegen-cache" not in file.parts:
+            os.utime(file, (old, old))
+    build(site, out)
+    assert build(site, out).last_mode == "no-op"
