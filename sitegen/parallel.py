@@ -73,6 +73,12 @@ def _call_chunk(task: tuple[Callable[[Any, Any], Any], Sequence[Any]]) -> list[A
 Progress = Callable[[int, int], None]
 
 
+def will_fork(items: int, jobs: int | None = None) -> bool:
+    """Whether `shared_map` would give this many items to forked workers."""
+    jobs = jobs or default_jobs()
+    return jobs > 1 and items >= 2 * MIN_ITEMS_PER_WORKER and can_fork()
+
+
 def shared_map(func: Callable[[Any, T], R], shared: Any, items: Sequence[T],
                jobs: int | None = None, progress: Progress | None = None) -> list[R]:
     """[func(shared, item) for item in items], in order, over `jobs` processes.
@@ -82,7 +88,7 @@ def shared_map(func: Callable[[Any, T], R], shared: Any, items: Sequence[T],
     it ran. `progress(done, total)` is called in this process as results come in."""
     jobs = jobs or default_jobs()
     total = len(items)
-    if jobs <= 1 or total < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
+    if not will_fork(total, jobs):
         results = []
         for item in items:
             results.append(func(shared, item))

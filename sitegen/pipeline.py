@@ -19,7 +19,7 @@ from sitegen.fingerprint import content_hash
 from sitegen.load.content import FileCache, load_discovered
 from sitegen.load.discover import discover
 from sitegen.model import Site
-from sitegen.parallel import shared_map
+from sitegen.parallel import shared_map, will_fork
 from sitegen.plan.formats import RSS
 from sitegen.plan.pages import Page, plan_pages
 from sitegen.render.dependencies import FingerprintMemo
@@ -137,7 +137,7 @@ def render_pages(prepared: Prepared, pages: Sequence[Page], folder: Path | None 
     memory.
 
     Raises BuildFailed if any template failed, before the caller publishes anything."""
-    if len(pages) > 1:
+    if will_fork(len(pages), jobs):  # compiled once here, not once per worker
         prepared.theme.preload()
     results = shared_map(_render_to, (prepared, folder), pages, jobs, on_page)
     failures = [(page, r) for page, r in zip(pages, results, strict=True)

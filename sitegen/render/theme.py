@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -18,6 +20,7 @@ from jinja2 import (
     TemplateError,
     select_autoescape,
 )
+from jinja2.bccache import Bucket
 
 from sitegen import urls
 from sitegen.config import LanguageConfig, SiteConfig
@@ -79,12 +82,33 @@ class Theme:
         return files
 
 
+class SharedCompiled(BytecodeCache):
+    """Compiled templates shared by the languages' environments, in memory only.
+
+    The environments differ only in their translations and filters, which templates
+    look up when they run, so a template compiled for one language is the same code for
+    the other: compiling it once halves the cost of an edit's first pages. Nothing is
+    kept on disk (a bytecode cache there would be code loaded from the site folder)."""
+
+    def __init__(self) -> None:
+        self._code: dict[tuple[str, str], Any] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get((bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[(bucket.key, bucket.checksum)] = bucket.code
+
+
 def load_theme(site_root: Path, config: SiteConfig) -> Theme:
     """Templates are compiled from their source in every process, never loaded as
     bytecode from a cache: Jinja's bytecode cache unpickles what it finds, and anything
     under the site folder may have been planted there."""
     dirs = theme_dirs(site_root, config.theme)
     loader = ChoiceLoader([FileSystemLoader(str(d / "templates")) for d in dirs])
+    compiled = SharedCompiled()
     environments = {}
     catalogues = {lang.code: load_translations(dirs, lang.locale) for lang in config.languages}
     for language in config.languages:
@@ -97,6 +121,7 @@ def load_theme(site_root: Path, config: SiteConfig) -> Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,
+            bytecode_cache=compiled,
         )
         env.install_gettext_translations(  # type: ignore[attr-defined]
             catalogues[language.code], newstyle=True)
