@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.engine import build
@@ -23,11 +24,12 @@ from sitegen.parallel import default_jobs
 from sitegen.progress import ProgressBar, Timeline, fan_out
 from sitegen.report import BuildReport
 from sitegen.resolve import BuildOptions
-from sitegen.review import Review, review_site
-from sitegen.scaffold import ScaffoldFailed, create_article, create_translation, language_name
-from sitegen.serve import BuildOutcome, ServeOptions, serve
-from sitegen.serve.session import ServeError
-from sitegen.serve.watch import describe
+
+# The checker, scaffolding and live preview are imported by their own commands, so that
+# `sitegen build` (above all a no-op one) loads none of them.
+if TYPE_CHECKING:
+    from sitegen.review import Review
+    from sitegen.serve import BuildOutcome
 from sitegen.write import OutputRefused, check_output_dir
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -225,6 +227,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> tuple[list[Problem], Review, Timeline]:
+    from sitegen.review import Review, review_site
+
     """The build's findings, then (when it builds) the reviewer's."""
     options = _options(args)
     bar = ProgressBar(enabled=False if args.quiet or args.format == "json" else None,
@@ -262,6 +266,8 @@ def run_check(args: argparse.Namespace) -> int:
                 _print_timings(timeline, None, "review: translations, people, links...")
             print(f"{errors} error(s), {warnings} warning(s)")
             if notes:
+                from sitegen.scaffold import language_name
+
                 by_language: dict[str, int] = {}
                 for note in notes:
                     lang = language_name(note.path.split("/")[1])
@@ -289,6 +295,8 @@ class ServePrinter:
               flush=True)
 
     def built(self, outcome: BuildOutcome) -> None:
+        from sitegen.serve.watch import describe
+
         new = [p for p in outcome.problems if p not in self._shown]
         if outcome.failed:
             print_problems(outcome.problems)
@@ -332,6 +340,9 @@ def _stop_on_signals() -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from sitegen.serve import ServeOptions, serve
+    from sitegen.serve.session import ServeError
+
     site = args.site
     if not (site / "site.toml").is_file():
         print_problems([Problem("site.toml", None, "site.toml not found",
@@ -356,6 +367,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
+    from sitegen.scaffold import ScaffoldFailed, create_article, create_translation
+
     try:
         if args.translate:
             created = create_translation(args.site, args.translate, build_now(args), args.to)
