@@ -21,13 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen.errors import Problem, Severity
-from sitegen.load.content import CachedFile
-from sitegen.load.fields import Ref
-from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
-from sitegen.markdown import BrokenLink, RenderedBody
-from sitegen.model import Article, Asset, Cluster, Image, Listings, Person, Tag
 from sitegen.report import BuildReport
-from sitegen.resolve.links import LinkTargets
 
 
 class DecodeError(ValueError):
@@ -35,13 +29,44 @@ class DecodeError(ValueError):
 
 
 # The only classes a stored value can become. Adding a record type means adding it here.
-RECORD_TYPES: dict[str, type] = {cls.__name__: cls for cls in (
-    ArticleSource, PersonSource, ClusterSource, Ref, Problem, CachedFile, RenderedBody,
-    BrokenLink, BuildReport, Article, Asset, Cluster, Image, Listings, Person, Tag,
-    LinkTargets)}
+# A build's state needs only the first two; the rest (and the modules they come from,
+# Markdown's among them) are imported when a record of theirs is first met, so that a
+# no-op build stays light.
+RECORD_TYPES: dict[str, type] = {cls.__name__: cls for cls in (Problem, BuildReport)}
 ENUM_TYPES: dict[str, type[Enum]] = {"Severity": Severity}
-_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in RECORD_TYPES.values()}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _all_records() -> None:
+    from sitegen.load.content import CachedFile
+    from sitegen.load.fields import Ref
+    from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
+    from sitegen.markdown import BrokenLink, RenderedBody
+    from sitegen.model import Article, Asset, Cluster, Image, Listings, Person, Tag
+    from sitegen.resolve.links import LinkTargets
+
+    for cls in (ArticleSource, PersonSource, ClusterSource, Ref, CachedFile, RenderedBody,
+                BrokenLink, Article, Asset, Cluster, Image, Listings, Person, Tag,
+                LinkTargets):
+        RECORD_TYPES[cls.__name__] = cls
+
+
+def _fields(cls: type) -> tuple[str, ...] | None:
+    """The field names a record class is stored by; None if it is not one."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        if cls.__name__ not in RECORD_TYPES and dataclasses.is_dataclass(cls):
+            _all_records()
+        if RECORD_TYPES.get(cls.__name__) is not cls:
+            return None
+        found = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return found
+
+
+def _record_type(name: str) -> type | None:
+    if name not in RECORD_TYPES:
+        _all_records()
+    return RECORD_TYPES.get(name)
 
 
 def _zone(tz: Any) -> Any:
@@ -61,8 +86,9 @@ def _to_data(value: Any) -> Any:
     if isinstance(value, Enum):
         return {"e": [type(value).__name__, value.value]}
     cls = type(value)
-    if cls in _FIELDS:
-        return {"@": cls.__name__, "v": [_to_data(getattr(value, n)) for n in _FIELDS[cls]]}
+    names = _fields(cls) if dataclasses.is_dataclass(value) else None
+    if names is not None:
+        return {"@": cls.__name__, "v": [_to_data(getattr(value, n)) for n in names]}
     if isinstance(value, tuple):
         return {"(": [_to_data(v) for v in value]}
     if isinstance(value, list):
@@ -88,9 +114,10 @@ def _tz(spec: Any) -> Any:
 
 
 def _record(data: dict[str, Any]) -> Any:
-    cls = RECORD_TYPES.get(data["@"])
+    cls = _record_type(data["@"]) if isinstance(data["@"], str) else None
     values = data.get("v")
-    if cls is None or not isinstance(values, list) or len(values) != len(_FIELDS[cls]):
+    names = _fields(cls) if cls is not None else None
+    if names is None or not isinstance(values, list) or len(values) != len(names):
         raise DecodeError(f"unknown record {data['@']!r}")
     return cls(*values)
 
