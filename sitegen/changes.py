@@ -72,7 +72,8 @@ def digests_and_reads(site: Any, pages: Iterable[Any], global_digest: str,
                       memo: dict[str, Any] | None = None
                       ) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """Each page's digest and the ids of what it reads, from one call of its kind's
-    `reads`: output -> digest, output -> input ids (the reverse index's rows)."""
+    `reads`: output -> digest, output -> input ids (the reverse index's rows; none for
+    kinds whose pages follow from the structure alone, which the quick path skips)."""
     from sitegen.kinds.digest import Fingerprints, input_ids
 
     fp = Fingerprints(memo if memo is not None else {})
@@ -80,5 +81,6 @@ def digests_and_reads(site: Any, pages: Iterable[Any], global_digest: str,
     for page in pages:
         page_reads = page.kind.reads(site, page)
         digests[page.output] = digest([global_digest, repr(page), *fp.values(page_reads)])
-        reads[page.output] = tuple(dict.fromkeys(input_ids(page_reads)))
+        if not page.kind.structural:  # the quick path never looks these up
+            reads[page.output] = tuple(dict.fromkeys(input_ids(page_reads)))
     return digests, reads

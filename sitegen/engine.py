@@ -232,6 +232,7 @@ class Builder:
         from sitegen import search
         from sitegen.changes import digests_and_reads
         from sitegen.config import load_config
+        from sitegen.kinds.article import ARTICLE
         from sitegen.pipeline import Caches, copies, prepare
         from sitegen.snapshot import Head, model_rows
         from sitegen.store import BodyStore
@@ -261,11 +262,19 @@ class Builder:
         head = Head(prepared.site.by_language, prepared.site.people, prepared.site.clusters,
                     prepared.site.assets, prepared.site.listings, caches.resolve.targets,
                     prepared.media, prepared.failed, prepared.problems, prepared.pages,
-                    search.buckets(prepared.site, prepared.pages))
-        if outputs is not None:  # only pages made anew can read something new
-            reads = {rel: names for rel, names in reads.items()
-                     if outputs.get(rel, ("",))[0] != digests[rel]}
-        self.store.stage(self.variant, model_rows(prepared.site, head), reads)
+                    search.buckets(prepared.site, prepared.pages), token=inputs)
+        state["snapshot"] = inputs
+        kept: dict[str, Any] | None = None
+        if outputs is not None:
+            # Only pages made anew can read something new, and an article whose own
+            # page is unchanged is unchanged: its stored row stands.
+            fresh = {rel for rel, value in digests.items()
+                     if outputs.get(rel, ("",))[0] != value}
+            reads = {rel: names for rel, names in reads.items() if rel in fresh}
+            kept = {page.subject: prepared.site.articles[page.subject]
+                    for page in prepared.pages
+                    if page.kind is ARTICLE and page.output in fresh}
+        self.store.stage(self.variant, model_rows(prepared.site, head, kept), reads)
         if outputs is None:
             copied = self._full(prepared, digests, state, on_page, started, head.search)
         else:

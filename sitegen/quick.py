@@ -54,7 +54,7 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
         bodies = BodyStore(builder.store, memory.bodies)
     else:
         head = read_head(builder.store, builder.variant)
-        if head is None:
+        if head is None or head.token != state.get("snapshot"):
             return None
         base = stored_site(config, options, head, builder.store, builder.variant)
         old_files = {rel: _file(builder, rel, config_digest) for rel in edited}
@@ -72,7 +72,7 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
         changed = [page for page in pages if outputs[page.output][0] != digests[page.output]]
         new_head = Head(head.by_language, patched.site.people, patched.site.clusters,
                         head.assets, head.listings, head.targets, head.media, head.failed,
-                        patched.problems, head.pages, head.search)
+                        patched.problems, head.pages, head.search, token=fresh["inputs"])
         prepared = Prepared(patched.site, load_theme(builder.site_root, config), head.pages,
                             patched.problems, head.media, head.failed)
         rendered = render_pages(prepared, changed, None, builder.jobs, on_page)
@@ -90,7 +90,8 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
     builder.store.save_content({rel: (config_digest, entry)
                                 for rel, entry in patched.files.items()},
                                list(patched.files), bodies.new, lambda: None)
-    new_state = {**state, **fresh, "built_at": options.now}
+    new_state = {**state, **fresh, "built_at": options.now,
+                 "snapshot": new_head.token if "head" in rows else head.token}
     previous = state["report"]
     report = replace(previous, problems=patched.problems, copied=0,
                      seconds=time.perf_counter() - started)

@@ -35,6 +35,10 @@ class Head:
     problems: tuple[Problem, ...]
     pages: tuple[Page, ...]
     search: Mapping[str, str]  # output -> search index bucket (search.buckets)
+    # Names the build that wrote it; the state of the build it belongs to says the same.
+    # A head that could not be written leaves an older one in the store, which this
+    # tells apart: the quick path then does not use it.
+    token: str = ""
 
 
 def encode_pages(pages: Sequence[Page]) -> list[tuple[Any, ...]]:
@@ -58,7 +62,7 @@ def read_head(store: Store, variant: str) -> Head | None:
         return Head(value["by_language"], value["people"], value["clusters"],
                     tuple(value["assets"]), value["listings"], value["targets"],
                     value["media"], frozenset(value["failed"]), tuple(value["problems"]),
-                    decode_pages(value["pages"]), value["search"])
+                    decode_pages(value["pages"]), value["search"], value["token"])
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -161,4 +165,4 @@ def head_data(site: Site, head: Head) -> dict[str, Any]:
         "clusters": dict(site.clusters), "assets": site.assets, "listings": site.listings,
         "targets": head.targets, "media": dict(head.media), "failed": head.failed,
         "problems": head.problems, "pages": encode_pages(head.pages),
-        "search": dict(head.search)}
+        "search": dict(head.search), "token": head.token}
