@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -103,9 +104,6 @@ class Store:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            # A large site's reverse index has a million rows: with SQLite's default 2 MB
-            # page cache, inserting them costs more than the build that made them.
-            db.execute("PRAGMA cache_size=-131072")  # KiB: 128 MB at most, used as needed
             db.execute("PRAGMA temp_store=MEMORY")
             version = f"{SCHEMA}:{code_digest()}"
             db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, "
@@ -240,7 +238,7 @@ class Store:
         written or re-stamped. What `stage` put aside for the variant becomes current with it.
         False when it could not be written (the next build then cannot trust it)."""
         try:
-            with self.db:
+            with self._large(len(changed) * 20 if replace_all else 0), self.db:
                 if replace_all:
                     self.db.execute("DELETE FROM outputs WHERE variant = ?", (variant,))
                     self.db.execute("DELETE FROM reads WHERE variant = ?", (variant,))
@@ -270,7 +268,7 @@ class Store:
         killed (they only become current with `save_build`, which a journal replays)."""
         pending = variant + PENDING
         try:
-            with self.db:
+            with self._large(sum(len(names) for names in reads.values())), self.db:
                 self.db.execute("DELETE FROM model WHERE variant = ?", (pending,))
                 self.db.execute("DELETE FROM reads WHERE variant = ?", (pending,))
                 rows = []
@@ -287,6 +285,20 @@ class Store:
             return True
         except (sqlite3.Error, TypeError):
             return False
+
+    @contextmanager
+    def _large(self, rows: int) -> Iterator[None]:
+        """A large site's reverse index has a million rows: with SQLite's default 2 MB page
+        cache, writing them costs more than the build that made them. A larger cache
+        only while they are written, so that an edit's build stays small."""
+        if rows < 50_000:
+            yield
+            return
+        self.db.execute("PRAGMA cache_size=-131072")  # KiB
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA cache_size=-2000")  # SQLite's default
 
     def _promote(self, variant: str, replace_all: bool) -> None:
         pending = variant + PENDING
