@@ -41,15 +41,6 @@ from sitegen.write import (
     stat_stamp,
 )
 
-# Not compared file by file by the no-op check: the search index is made of whole
-# folders swapped in by the build itself, and not listed among the outputs.
-TREE_SKIPS = ("pagefind",)
-
-
-def tree_digest(stamps: dict[str, str]) -> str:
-    """One digest of every output file's path and stat stamp."""
-    return digest(f"{rel}:{stamp}" for rel, stamp in sorted(stamps.items()))
-
 # The quick path (nothing changed) needs none of the heavy machinery; it is imported
 # where a real build begins.
 if TYPE_CHECKING:
@@ -173,39 +164,28 @@ class Builder:
             if recover(self.out, self._apply):
                 self.memory = None  # the store now holds what the killed build made
             in_memory = self.memory is not None and self.memory.state is not None
-            state = None if clean else (
-                self.memory.state if in_memory and self.memory else self.store.state(self.variant))
-            if state is not None and output_identity(self.out) != state.get("output_id"):
-                state = None  # the folder is not the one we made
-            stamped_at = time.time()
-            stamps, newest = input_stamps(self.site_root)
-            inputs = digest([code_digest(), repr((self.drafts, self.future, self.search == "off")),
-                             *sorted(f"{k}:{v}" for k, v in stamps.items())])
-            unchanged = (self.quick_check and state is not None
-                         and state.get("inputs") == inputs
-                         and isinstance(state.get("report"), BuildReport)
-                         and newest < state["stamped_at"] - RACY_SECONDS
-                         and state["built_at"] <= now
-                         and (state["valid_until"] is None or now < state["valid_until"]))
-            # Nothing changed, and the output folder's files are the ones we left (one
-            # walk of it, compared with a digest of their stamps): a no-op.
-            if unchanged and state is not None and state.get("tree") == tree_digest(
-                    stamps_under(self.out, skip=TREE_SKIPS)):
-                self.last_mode, self.last_written = "no-op", 0
-                return replace(state["report"], seconds=time.perf_counter() - started)
-            outputs = None if state is None else (
-                self.memory.outputs if in_memory and self.memory
-                else self.store.outputs(self.variant))
+            state, outputs = (None, None) if clean else (
+                (self.memory.state, self.memory.outputs) if in_memory and self.memory
+                else (self.store.state(self.variant), self.store.outputs(self.variant)))
             touched: set[str] = set()
             if state is not None and outputs is not None:
                 # A folder this process made and keeps in memory (serve) is only checked
                 # by its marker; one known from the store, file by file.
                 intact, touched = self._intact(state, {} if in_memory else outputs)
                 if not intact:
-                    state = outputs = None
+                    state = outputs = None  # the folder is not the one we made
             else:
                 state = outputs = None
-            if unchanged and state is not None and not touched:
+            stamped_at = time.time()
+            stamps, newest = input_stamps(self.site_root)
+            inputs = digest([code_digest(), repr((self.drafts, self.future, self.search == "off")),
+                             *sorted(f"{k}:{v}" for k, v in stamps.items())])
+            if (self.quick_check and state is not None and not touched
+                    and state.get("inputs") == inputs
+                    and isinstance(state.get("report"), BuildReport)
+                    and newest < state["stamped_at"] - RACY_SECONDS
+                    and state["built_at"] <= now
+                    and (state["valid_until"] is None or now < state["valid_until"])):
                 self.last_mode, self.last_written = "no-op", 0
                 return replace(state["report"], seconds=time.perf_counter() - started)
             from sitegen.resolve import BuildOptions
@@ -358,7 +338,6 @@ class Builder:
             state["report"] = self._report(prepared, started, stage.copied)
             kept = {rel: (value, stamps[rel], hashes.get(rel, ""))
                     for rel, value in digests.items() if rel in stamps}
-            state["tree"] = tree_digest({rel: value[1] for rel, value in kept.items()})
             delta = {"variant": self.variant, "state": _encode(state), "replace_all": True,
                      "removed": [], "outputs": kept}
             transaction.replace_output(root)
@@ -423,9 +402,6 @@ class Builder:
             state["output_id"] = output_identity(self.out)
             assert state["output_id"]
             state["report"] = report
-            after = {rel: value[1] for rel, value in previous.items() if rel not in removed}
-            after.update((rel, value[1]) for rel, value in new.items())
-            state["tree"] = tree_digest(after)
             delta = {"variant": self.variant, "state": _encode(state), "replace_all": False,
                      "removed": removed, "outputs": new}
         except BaseException:

@@ -150,12 +150,9 @@ def stat_stamp(path: Path) -> str:
     return f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
 
 
-def stamps_under(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
-    """Every file under `root` (posix path -> stat stamp), the marker and the top-level
-    folders `skip` left out; {} when `root` is not a folder."""
+def stamps_under(root: Path) -> dict[str, str]:
+    """Every file under `root` (posix path -> stat stamp), the marker left out."""
     found: dict[str, str] = {}
-    if not root.is_dir():
-        return found
     stack = [(root, "")]
     while stack:
         folder, prefix = stack.pop()
@@ -163,8 +160,7 @@ def stamps_under(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
             for entry in entries:
                 rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    if rel not in skip:
-                        stack.append((Path(entry.path), rel + "/"))
+                    stack.append((Path(entry.path), rel + "/"))
                 elif rel != MARKER:
                     info = entry.stat(follow_symlinks=False)
                     found[rel] = f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
