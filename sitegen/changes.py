@@ -1,4 +1,4 @@
-"""What changed since the last build: the input files' stamps, the clock, each page's inputs.
+"""What changed since the last build: the input files' stamps and the clock.
 
 The engine (sitegen/engine.py) decides from these which way to build: not at all, the
 quick path for an edit that keeps the site's structure (sitegen/quick.py), or by
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sitegen.fingerprint import RACY_SECONDS, digest
+from sitegen.fingerprint import RACY_SECONDS
 from sitegen.load.discover import walk
 from sitegen.locations import CONFIG_NAME, DEFAULT_THEME
 
@@ -66,21 +66,3 @@ def next_change(prepared: Prepared, files: Iterable[object], now: datetime
         if isinstance(date, datetime):
             moments += [m for m in (date, date + NEWS_WINDOW) if m > now]
     return min(moments) if moments else None
-
-
-def digests_and_reads(site: Any, pages: Iterable[Any], global_digest: str,
-                      memo: dict[str, Any] | None = None
-                      ) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Each page's digest and the ids of what it reads, from one call of its kind's
-    `reads`: output -> digest, output -> input ids (the reverse index's rows; none for
-    kinds whose pages follow from the structure alone, which the quick path skips)."""
-    from sitegen.kinds.digest import Fingerprints, input_ids
-
-    fp = Fingerprints(memo if memo is not None else {})
-    digests, reads = {}, {}
-    for page in pages:
-        page_reads = page.kind.reads(site, page)
-        digests[page.output] = digest([global_digest, repr(page), *fp.values(page_reads)])
-        if not page.kind.structural:  # the quick path never looks these up
-            reads[page.output] = tuple(dict.fromkeys(input_ids(page_reads)))
-    return digests, reads

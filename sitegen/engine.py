@@ -210,16 +210,12 @@ class Builder:
 
     def _memory(self, config_digest: str) -> Memory:
         """The records and bodies of the last build: in memory, or read from the store."""
-        from sitegen.load.content import CachedFile
         from sitegen.resolve.memo import ResolveMemo
 
         memory = self.memory
         if memory is None:
             memory = Memory(resolve=ResolveMemo())
-            stored = self.store.files()
-            memory.files = {path: value[1] for path, value in stored.items()
-                            if isinstance(value, tuple) and len(value) == 2
-                            and value[0] == config_digest and isinstance(value[1], CachedFile)}
+            memory.files = self.store.files(config_digest)
             memory.config = config_digest
             self.memory = memory
         if memory.config != config_digest:
@@ -230,9 +226,9 @@ class Builder:
                stamps: dict[str, str], started: float, on_page: OnPage | None,
                stamped_at: float) -> BuildReport:
         from sitegen import search
-        from sitegen.changes import digests_and_reads
         from sitegen.config import load_config
         from sitegen.kinds.article import ARTICLE
+        from sitegen.kinds.digest import digests_and_reads
         from sitegen.pipeline import Caches, copies, prepare
         from sitegen.snapshot import Head, model_rows
         from sitegen.store import BodyStore
@@ -302,8 +298,7 @@ class Builder:
             return {body_key(entry.record.body, unsafe_html) for entry in memory.files.values()
                     if hasattr(entry.record, "rel")}
 
-        rows = {p: (config_digest, memory.files[p]) for p in changed if p in memory.files}
-        self.store.save_content(rows, changed, bodies.new, live)
+        self.store.save_content(config_digest, memory.files, changed, bodies.new, live)
         bodies.new = {}
 
     def _report(self, prepared: Prepared, started: float, copied: int) -> BuildReport:

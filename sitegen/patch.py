@@ -16,6 +16,7 @@ outcome against clean builds.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
@@ -80,7 +81,6 @@ def _parse(site_root: Path, rel: str, old: object, config: SiteConfig
         record, problems = load_cluster(rel, data, languages=config.language_codes)
     else:
         return None
-    import time
     stamp = stamp_of(SourceFile(rel, path), time.time())
     return record, problems, CachedFile(stamp, record, tuple(problems))
 

@@ -30,8 +30,8 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
                 options: BuildOptions, fresh: dict[str, Any], started: float,
                 on_page: OnPage | None) -> BuildReport | None:
     """Build an edit of `edited` (content files) by patching; None if it cannot."""
-    from sitegen.changes import digests_and_reads
     from sitegen.config import load_config
+    from sitegen.kinds.digest import digests_and_reads
     from sitegen.patch import patch
     from sitegen.pipeline import Prepared, render_pages
     from sitegen.render.theme import load_theme, theme_dirs
@@ -57,7 +57,7 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
         if head is None or head.token != state.get("snapshot"):
             return None
         base = stored_site(config, options, head, builder.store, builder.variant)
-        old_files = {rel: _file(builder, rel, config_digest) for rel in edited}
+        old_files = {rel: builder.store.file(rel, config_digest) for rel in edited}
         bodies = BodyStore(builder.store)
     try:
         patched = patch(builder.site_root, config, options, base, head, edited, old_files,
@@ -87,9 +87,8 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
     if not builder.store.stage(builder.variant, rows,
                                {rel: reads[rel] for rel in digests}):
         return None
-    builder.store.save_content({rel: (config_digest, entry)
-                                for rel, entry in patched.files.items()},
-                               list(patched.files), bodies.new, lambda: None)
+    builder.store.save_content(config_digest, patched.files, list(patched.files), bodies.new,
+                               lambda: None)
     new_state = {**state, **fresh, "built_at": options.now,
                  "snapshot": new_head.token if "head" in rows else head.token}
     previous = state["report"]
@@ -101,13 +100,3 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
         memory.files.update(patched.files)
         memory.site, memory.head = patched.site, new_head
     return report
-
-
-def _file(builder: Builder, rel: str, config_digest: str) -> Any:
-    from sitegen.load.content import CachedFile
-
-    value = builder.store.file(rel)
-    if isinstance(value, tuple) and len(value) == 2 and value[0] == config_digest \
-            and isinstance(value[1], CachedFile):
-        return value[1]
-    return None

@@ -148,13 +148,14 @@ class Store:
         except sqlite3.Error:
             return []  # a damaged page of the database: as if the rows were not there
 
-    def files(self) -> dict[str, Any]:
-        """Every stored parsed file: source path -> CachedFile."""
+    def files(self, config: str) -> dict[str, Any]:
+        """Every parsed file stored under `config` (a digest of site.toml, whose
+        languages and time zones shape records): source path -> CachedFile."""
         found = {}
         for path, value, total in self._safe("SELECT path, value, sum FROM files"):
-            record = _checked(("file", path, value), total, value)
-            if record is not None:
-                found[path] = record
+            entry = _file_entry(_checked(("file", path, value), total, value), config)
+            if entry is not None:
+                found[path] = entry
         return found
 
     def body(self, key: str) -> Any:
@@ -198,16 +199,16 @@ class Store:
 
     # -- writing -------------------------------------------------------------------
 
-    def save_content(self, files: Mapping[str, Any], changed: Iterable[str],
+    def save_content(self, config: str, files: Mapping[str, Any], changed: Iterable[str],
                      bodies: Mapping[str, Any],
                      live_bodies: Callable[[], set[str] | None]) -> None:
-        """Parsed files and rendered bodies: keyed by content, so always safe to keep,
-        whatever happens to the build that made them."""
+        """Parsed files (CachedFile, made under `config`) and rendered bodies: keyed by
+        content, so always safe to keep, whatever happens to the build that made them."""
         try:
             with self.db:
                 for path in changed:
                     if path in files:
-                        value = codec.encode(files[path])
+                        value = codec.encode((config, files[path]))
                         self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
                                         (path, value, checksum("file", path, value)))
                     else:
@@ -314,9 +315,13 @@ class Store:
         self.db.execute("UPDATE model SET variant = ? WHERE variant = ?", (variant, pending))
         self.db.execute("UPDATE reads SET variant = ? WHERE variant = ?", (variant, pending))
 
-    def file(self, path: str) -> Any:
+    def file(self, path: str, config: str) -> Any:
+        """One parsed file stored under `config`, or None."""
         rows = self._safe("SELECT value, sum FROM files WHERE path = ?", (path,))
-        return _checked(("file", path, rows[0][0]), rows[0][1], rows[0][0]) if rows else None
+        if not rows:
+            return None
+        return _file_entry(_checked(("file", path, rows[0][0]), rows[0][1], rows[0][0]),
+                           config)
 
     def forget(self, variant: str) -> None:
         """Drop a variant's state: its output folder is no longer known."""
@@ -338,6 +343,14 @@ class Store:
         text = " ".join(order[:KEEP_VARIANTS])
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('variants', ?, ?)",
                         (text, checksum("variants", text)))
+
+
+def _file_entry(value: Any, config: str) -> Any:
+    """The CachedFile of a files row, if it was made under `config`."""
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == config \
+            and type(value[1]).__name__ == "CachedFile":
+        return value[1]
+    return None
 
 
 def _checked(parts: tuple[str, ...], total: str, value: str) -> Any:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
+from sitegen.engine import Builder
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-01-01T12:00:00+00:00"
@@ -200,3 +201,14 @@ def check_site(run_cli: Callable[..., tuple[int, str, str]]) -> Callable[..., tu
         return code, out + err
 
     return check
+
+
+def fresh_build(site: Path, out: Path) -> Builder:
+    """One build as a new `sitegen build` process makes it (state from the build store),
+    without the search index; the Builder, for its last_mode."""
+    builder = Builder(site, out, search="off")
+    try:
+        builder.build(FIXED_NOW)
+    finally:
+        builder.close()
+    return builder

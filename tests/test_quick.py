@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from conftest import fresh_build
 from search_contents import site_contents
 
 from sitegen.engine import Builder
@@ -33,16 +34,6 @@ def rewrite(site: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
     stamp = time.time() - 60  # changed, but out of the racy window
     os.utime(path, (stamp, stamp))
-
-
-def fresh_build(site: Path, out: Path) -> Builder:
-    """A new process's build: the model comes from the store."""
-    builder = Builder(site, out, search="off")
-    try:
-        builder.build(START)
-    finally:
-        builder.close()
-    return builder
 
 
 def clean(site: Path, out: Path) -> dict[str, object]:

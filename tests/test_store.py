@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import fresh_build
 
 from sitegen import codec
 from sitegen.engine import Builder
@@ -31,15 +32,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def clean_build(site: Path, out: Path) -> dict[str, bytes]:
     Builder(site, out, persistent=False, search="off").build(START, clean=True)
     return snapshot(out)
-
-
-def build(site: Path, out: Path) -> Builder:
-    builder = Builder(site, out, search="off")
-    try:
-        builder.build(START)
-    finally:
-        builder.close()
-    return builder
 
 
 class Payload:
@@ -89,7 +81,7 @@ def test_planted_pickles_and_template_bytecode_never_run(make_site, tmp_path):
         key = hashlib.sha1(template.encode()).hexdigest()
         (cache / "templates" / f"__jinja2_{key}.cache").write_bytes(
             b"j2/" + pickle.dumps(1, 2) + b"\x00" + payload)
-    build(site, out)
+    fresh_build(site, out)
     # A store whose rows hold pickles: they fail their checksums or do not decode.
     db = sqlite3.connect(store_path(site))
     with db:
@@ -98,7 +90,7 @@ def test_planted_pickles_and_template_bytecode_never_run(make_site, tmp_path):
     db.close()
     (site / "content/da/2021/mission-possible.md").write_text(
         (site / "content/da/2021/mission-possible.md").read_text() + "\nNy linje.\n")
-    build(site, out)
+    fresh_build(site, out)
     assert not marker.exists()
     assert snapshot(out) == clean_build(site, tmp_path / "clean")
 
@@ -116,13 +108,13 @@ def test_flipped_bytes_in_the_store_never_give_a_wrong_site(make_site, tmp_path,
     rng = random.Random(seed)
     site = make_site()
     out = tmp_path / "out"
-    build(site, out)
+    fresh_build(site, out)
     article = site / "content/da/2021/mission-possible.md"
     article.write_text(article.read_text().replace("Mission Possible", "Mission Mulig"))
-    build(site, out)
+    fresh_build(site, out)
     _flip(store_path(site), rng, 1 + seed * 3)
     article.write_text(article.read_text() + "\nEn ny sætning.\n")
-    build(site, out)  # must neither crash nor keep anything stale
+    fresh_build(site, out)  # must neither crash nor keep anything stale
     assert snapshot(out) == clean_build(site, tmp_path / "clean")
 
 
@@ -132,7 +124,7 @@ def test_a_store_that_is_not_a_database_is_replaced(make_site, tmp_path):
     path.parent.mkdir(parents=True)
     path.write_bytes(b"this is not sqlite" * 100)
     out = tmp_path / "out"
-    build(site, out)
+    fresh_build(site, out)
     assert snapshot(out) == clean_build(site, tmp_path / "clean")
     assert Store(path).persistent
 
@@ -142,18 +134,18 @@ def test_a_store_that_cannot_be_written_costs_only_time(make_site, tmp_path):
     cache = site / ".sitegen-cache"
     cache.write_text("a file where the cache folder should be")
     out = tmp_path / "out"
-    build(site, out)
+    fresh_build(site, out)
     assert snapshot(out) == clean_build(site, tmp_path / "clean")
 
 
 def test_a_same_size_edit_in_the_output_is_undone(make_site, tmp_path):
     site = make_site()
     out = tmp_path / "out"
-    build(site, out)
+    fresh_build(site, out)
     page = out / PAGE
     original = page.read_bytes()
     page.write_bytes(original.replace(b"Mission", b"Mizzion"))  # same length
-    builder = build(site, out)
+    builder = fresh_build(site, out)
     assert page.read_bytes() == original
     assert builder.last_mode == "incremental"
 
@@ -172,10 +164,10 @@ def test_a_store_of_another_shape_is_made_again(make_site, tmp_path):
                    " sum TEXT, PRIMARY KEY (variant, path))")
     db.close()
     out = tmp_path / "out"
-    build(site, out)
+    fresh_build(site, out)
     old = START.timestamp() - 3600
     for file in site.rglob("*"):
         if ".sitegen-cache" not in file.parts:
             os.utime(file, (old, old))
-    build(site, out)
-    assert build(site, out).last_mode == "no-op"
+    fresh_build(site, out)
+    assert fresh_build(site, out).last_mode == "no-op"

@@ -87,15 +87,26 @@ def _whole_site(fp: Fingerprints, site: Site) -> Iterator[str]:
         yield fp.cluster(site.clusters[ident])
 
 
+def digests_and_reads(site: Site, pages: Iterable[Page], global_digest: str,
+                      memo: FingerprintMemo | None = None
+                      ) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Each page's digest and the ids of what it reads, from one call of its kind's
+    `reads`: output -> digest, output -> input ids (the reverse index's rows; none for
+    kinds whose pages follow from the structure alone, which the quick path skips)."""
+    fp = Fingerprints(memo if memo is not None else {})
+    digests, reads = {}, {}
+    for page in pages:
+        page_reads = page.kind.reads(site, page)
+        digests[page.output] = digest([global_digest, repr(page), *fp.values(page_reads)])
+        if not page.kind.structural:  # the quick path never looks these up
+            reads[page.output] = tuple(dict.fromkeys(input_ids(page_reads)))
+    return digests, reads
+
+
 def page_digests(site: Site, pages: Iterable[Page], global_digest: str,
                  memo: FingerprintMemo | None = None) -> dict[str, str]:
     """Output path -> digest of every input the page is made from."""
-    fp = Fingerprints(memo if memo is not None else {})
-    result = {}
-    for page in pages:
-        reads = page.kind.reads(site, page)
-        result[page.output] = digest([global_digest, repr(page), *fp.values(reads)])
-    return result
+    return digests_and_reads(site, pages, global_digest, memo)[0]
 
 
 def page_inputs(site: Site, page: Page) -> tuple[str, ...]:
