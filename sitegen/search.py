@@ -41,6 +41,7 @@ from sitegen import search_canonical
 from sitegen.model import Article, Site
 from sitegen.plan.pages import Page
 from sitegen.search_pagefind import Indexer, executable, version_key
+from sitegen.write import work_folder
 
 INDEX_DIR = "pagefind"  # under the output folder: /pagefind/da-2021/pagefind.js
 STAMP = ".sitegen-stamp"  # inside a bucket: which pages it was made from
@@ -614,11 +615,8 @@ def index_published(folder: Path, site: Site, pages: Iterable[Page],
     pages = list(pages)
     digests = {page.output: _page_digest(folder / page.output)
                for page in searchable(site, pages)}
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.pagefind-", dir=folder.parent))
-    try:
+    with work_folder(folder, "pagefind") as work:
         change = prepare_index(site, pages, digests, folder, lambda rel: folder / rel,
                                work, niceness)
         apply_change(folder, change, work / "trash")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     return change.stats

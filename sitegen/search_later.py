@@ -41,8 +41,8 @@ class LaterIndex:
                 return
             try:
                 search.index_published(*job, niceness=15)
-            except BuildFailed:  # the next build reports it; a preview keeps going
-                pass
+            except (BuildFailed, OSError):  # the next build reports it; a preview
+                pass  # keeps going (an OSError: the folder went away under the index)
 
     def wait(self) -> None:
         """Until the indexing under way, and any job waiting, are done."""

@@ -307,6 +307,52 @@ def _prune_empty(out: Path, folder: Path) -> None:
         folder = folder.parent
 
 
+IN_USE = ".in-use"  # a work folder's lock file, held while a process works in it
+
+
+@contextmanager
+def work_folder(out: Path, kind: str) -> Iterator[Path]:
+    """A scratch folder beside `out` (same file system, so its results can be renamed
+    in) that `recover` leaves alone while it is in use: the folder holds a lock file,
+    locked until the work is done. A background search index in `serve` works in one
+    while the next rebuild's `recover` runs, which would otherwise remove it."""
+    while True:
+        folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.{kind}-", dir=out.parent))
+        try:
+            handle = open(folder / IN_USE, "w")
+        except FileNotFoundError:  # removed by a recover between the two steps
+            continue
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            same = os.stat(folder / IN_USE).st_ino == os.fstat(handle.fileno()).st_ino
+        except OSError:
+            same = False
+        if same:
+            break
+        handle.close()  # a recover removed it while we waited for the lock: again
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        handle.close()
+
+
+def _remove_unless_in_use(folder: Path) -> None:
+    """Remove a leftover folder, unless a living process holds its lock; the lock is
+    held while removing, so that `work_folder` can tell it lost the folder."""
+    try:
+        handle = open(folder / IN_USE)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def recover(out: Path, apply_store: StoreApplier) -> bool:
     """Finish or undo what a killed build left beside `out`: a committed transaction is
     carried out, anything else (stages without a journal, half-made folders) removed.
@@ -331,5 +377,5 @@ def recover(out: Path, apply_store: StoreApplier) -> bool:
         if kind == "old" and not out.exists():
             os.rename(leftover, out)  # killed between the two renames of a swap
             continue
-        shutil.rmtree(leftover, ignore_errors=True)
+        _remove_unless_in_use(leftover)
     return finished

@@ -211,3 +211,22 @@ def test_two_builds_at_once_into_one_folder_leave_one_whole_site(make_site, run_
         assert without_marker(snapshot(out)) == without_marker(reference)
         assert (out / MARKER).is_file()
         assert leftovers(tmp_path, "shared-out") == []
+
+
+def test_recover_leaves_a_work_folder_in_use_alone_and_removes_a_dead_one(tmp_path):
+    """A preview's background search index works beside the output while the next
+    rebuild recovers leftovers there: its folder must survive, a killed one must not."""
+    from sitegen.write import recover, work_folder
+
+    out = tmp_path / "build"
+    out.mkdir()
+    dead = tmp_path / ".build.pagefind-dead"
+    dead.mkdir()
+    (dead / ".in-use").write_text("")  # its process is gone: nobody holds the lock
+    with work_folder(out, "pagefind") as work:
+        (work / "bucket").write_text("half made")
+        recover(out, lambda delta: None)
+        assert (work / "bucket").read_text() == "half made"
+        assert not dead.exists()
+    assert not work.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]
