@@ -57,12 +57,10 @@ def edited_files(site_root: Path, before: dict[str, str], now: dict[str, str], s
 def next_change(prepared: Prepared, files: Iterable[object], now: datetime
                  ) -> datetime | None:
     """The next moment at which the clock alone changes the site: an embargo lifting,
-    or an article leaving the news sitemap's window."""
-    from sitegen.render.sitemap import NEWS_WINDOW
-    moments = []
-    for entry in files:
-        record = getattr(entry, "record", None)
-        date = getattr(record, "date", None)
-        if isinstance(date, datetime):
-            moments += [m for m in (date, date + NEWS_WINDOW) if m > now]
-    return min(moments) if moments else None
+    an article's date arriving, or an article leaving the news sitemap's window."""
+    from sitegen.load.records import ArticleSource
+    from sitegen.resolve.schedule import next_moment
+
+    articles = [record for entry in files
+                if isinstance(record := getattr(entry, "record", None), ArticleSource)]
+    return next_moment(articles, now)

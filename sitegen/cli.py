@@ -178,7 +178,15 @@ def print_problems(problems: Sequence[Problem]) -> None:
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
-    return BuildOptions(now=build_now(args), drafts=args.drafts, future=args.future)
+    return BuildOptions(now=build_now(args), drafts=args.drafts, future=args.future,
+                        preview_secret=preview_secret())
+
+
+def preview_secret() -> str | None:
+    """The secret embargo previews' addresses are made from: the environment only."""
+    from sitegen.resolve.previews import SECRET_VARIABLE
+
+    return os.environ.get(SECRET_VARIABLE) or None
 
 
 def _print_timings(timeline: Timeline, report: BuildReport | None,
@@ -351,7 +359,7 @@ def run_serve(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     printer = ServePrinter(args.quiet, args.verbose)
     options = ServeOptions(site, args.host, args.port, preview=not args.no_drafts,
-                           log_requests=args.verbose)
+                           log_requests=args.verbose, preview_secret=preview_secret())
     _stop_on_signals()
     try:
         serve(options, now=lambda: build_now(args),

@@ -80,6 +80,9 @@ class Builder:
     # Look for "nothing changed" before building (a stat of every file). Serve, which
     # builds only when the watcher saw a change, turns it off.
     quick_check: bool = True
+    # Makes embargo previews' secret addresses (SITEGEN_PREVIEW_SECRET, read by the CLI);
+    # only its hash reaches the store.
+    preview_secret: str | None = field(default=None, repr=False)
     memory: Memory | None = field(default=None, init=False)
     last_mode: str = field(default="", init=False)  # "no-op", "incremental" or "full"
     last_written: int = field(default=0, init=False)
@@ -178,7 +181,9 @@ class Builder:
                 state = outputs = None
             stamped_at = time.time()
             stamps, newest = input_stamps(self.site_root)
-            inputs = digest([code_digest(), repr((self.drafts, self.future, self.search == "off")),
+            secret = content_hash((self.preview_secret or "").encode("utf-8"))
+            inputs = digest([code_digest(), repr((self.drafts, self.future, self.search == "off",
+                                                  secret)),
                              *sorted(f"{k}:{v}" for k, v in stamps.items())])
             if (self.quick_check and state is not None and not touched
                     and state.get("inputs") == inputs
@@ -189,7 +194,8 @@ class Builder:
                 self.last_mode, self.last_written = "no-op", 0
                 return replace(state["report"], seconds=time.perf_counter() - started)
             from sitegen.resolve import BuildOptions
-            options = BuildOptions(now=now, drafts=self.drafts, future=self.future)
+            options = BuildOptions(now=now, drafts=self.drafts, future=self.future,
+                                   preview_secret=self.preview_secret)
             if outputs is not None:  # files changed behind our back are made again
                 outputs = {rel: ("", value[1], "") if rel in touched else value
                            for rel, value in outputs.items()}
@@ -423,7 +429,8 @@ def build(site_root: Path, out: Path, options: BuildOptions, on_page: OnPage | N
           jobs: int = 1, clean: bool = False, search: bool = True) -> BuildReport:
     """One build through the engine, with the persistent store."""
     builder = Builder(site_root, out, options.drafts, options.future, jobs,
-                      search="now" if search else "off")
+                      search="now" if search else "off",
+                      preview_secret=options.preview_secret)
     try:
         return builder.build(options.now, clean=clean, on_page=on_page)
     finally:

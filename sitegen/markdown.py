@@ -21,8 +21,10 @@ from mdit_py_plugins.container import container_plugin
 
 from sitegen.slugs import slugify
 
-# Maps a link target as written to its published URL; None when it leads nowhere.
+# Maps a link target as written to its published URL; None when it leads nowhere;
+# WAITING when it leads to a story under embargo (the link is shown as its text alone).
 LinkRewriter = Callable[[str], "str | None"]
+WAITING = ""
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 WORD = re.compile(r"\w+")
 FACTBOX_NAMES = ("fakta", "facts", "factbox")
@@ -44,6 +46,7 @@ class RenderedBody:
     # exactly as long as each of these still resolves the same way.
     links: tuple[tuple[str, str | None], ...] = ()
     digest: str = ""  # of the HTML: lets a rebuild compare bodies without reading them
+    waiting: tuple[BrokenLink, ...] = ()  # links to embargoed stories, shown as text
 
 
 def _render_factbox(self, tokens: list[Token], idx: int, _options, _env) -> str:  # type: ignore[no-untyped-def]
@@ -80,6 +83,7 @@ def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False) -> 
     md = parser(unsafe_html)
     tokens = md.parse(text)
     broken: list[BrokenLink] = []
+    waiting: list[BrokenLink] = []
     links: list[tuple[str, str | None]] = []
     first_paragraph = ""
     words = 0
@@ -104,11 +108,28 @@ def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False) -> 
             links.append((target, url))
             if url is None:
                 broken.append(BrokenLink(unquote(target), line))  # as the editor wrote it
+            elif url == WAITING and attr == "href":
+                waiting.append(BrokenLink(unquote(target), line))
+                _unlink(token.children or [], child)
             else:
                 child.attrSet(attr, url)
     html = md.renderer.render(tokens, md.options, {})
     digest = hashlib.blake2b(html.encode("utf-8"), digest_size=16).hexdigest()
-    return RenderedBody(html, first_paragraph, words, tuple(broken), tuple(links), digest)
+    return RenderedBody(html, first_paragraph, words, tuple(broken), tuple(links), digest,
+                        tuple(waiting))
+
+
+def _unlink(children: list[Token], link_open: Token) -> None:
+    """Keep a link's text and drop the link: its opening and closing tokens render as
+    nothing, so no trace of the target's address reaches the page (links do not nest
+    in CommonMark, so the next link_close is this link's own)."""
+    start = next(i for i, token in enumerate(children) if token is link_open)
+    for token in children[start:]:
+        if token.type in ("link_open", "link_close"):
+            token.type, token.tag, token.nesting, token.attrs = "text", "", 0, {}
+            token.content = ""
+            if token is not link_open:
+                return
 
 
 def _plain_text(inline: Token) -> str:

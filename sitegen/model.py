@@ -82,9 +82,11 @@ class Article:
     body_digest: str  # a hash of body_html, to compare articles cheaply
     words: int
     draft: bool
-    embargoed: bool  # its date lies after the build's "now" (kept only in previews)
+    embargoed: bool  # held by the clock at the build's "now" (kept only in previews)
     source: str
     translations: Mapping[str, str] = field(default_factory=dict)  # lang -> article key
+    # When it is public: its date, or its story's embargo if that is later.
+    public_at: datetime | None = None
 
     @property
     def modified(self) -> datetime:
@@ -112,6 +114,16 @@ class Listings:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitingLink:
+    """A published article's link to a story under embargo, shown as its text alone."""
+
+    source: str  # the linking file: "content/da/2026/x.md"
+    line: int
+    target: str  # the embargoed file: "content/da/2026/y.md"
+    lift: datetime  # when the link is made a link
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     config: SiteConfig
     now: datetime
@@ -123,6 +135,10 @@ class Site:
     preview: bool = False  # drafts/embargoed kept and marked with a banner
     listings: Listings = field(default_factory=Listings)
     ordered: Mapping[str, tuple[Article, ...]] = field(default_factory=dict)  # = by_language
+    # Embargo previews (key -> article at its secret address): read by the preview kind
+    # alone, so that no list, feed, sitemap or search index can name them.
+    previews: Mapping[str, Article] = field(default_factory=dict)
+    waiting: tuple[WaitingLink, ...] = ()  # links shown as text until their story lifts
 
     def newest(self, lang: str) -> tuple[Article, ...]:
         """A language's articles, newest first (built once in resolve: pages ask often)."""

@@ -47,6 +47,9 @@ class Patched:
     problems: tuple[Problem, ...]  # of the whole site, as a full build would report them
 
 
+ACROSS_FILES = frozenset({"translation-ahead"})  # problems that no one file makes
+
+
 def signature(record: object, body: RenderedBody | None = None) -> str:
     """What of a file shapes the site beyond its own record."""
     if isinstance(record, ArticleSource):
@@ -54,6 +57,7 @@ def signature(record: object, body: RenderedBody | None = None) -> str:
             "article", record.path, record.lang, record.rel, record.slug,
             record.date.isoformat(), record.updated.isoformat() if record.updated else None,
             record.draft, record.translation_key,
+            record.embargo.isoformat() if record.embargo else None, record.preview,
             unique_ids(record.authors), unique_ids(record.contacts),
             unique_ids(record.clusters), record.tags, record.image,
             body.links if body is not None else None))
@@ -126,7 +130,8 @@ def patch(site_root: Path, config: SiteConfig, options: BuildOptions, base: Site
                     (record.contacts, person_ids, "person", "content/people"),
                     (record.clusters, cluster_ids, "cluster", "content/clusters")):
                 problems += check_refs(record.path, refs, ids, kind, folder)
-            article, article_problems = _article(record, options, head.targets, body, loaded)
+            article, article_problems = _article(record, options, head.targets, body, loaded,
+                                                 base.articles[key].public_at)
             problems += article_problems
             if article is None:
                 return None
@@ -145,7 +150,8 @@ def patch(site_root: Path, config: SiteConfig, options: BuildOptions, base: Site
             inputs.add("cluster:" + record.id)
     if any(p.is_error for p in problems):
         return None  # the whole build reports every error, with its context
-    kept = [p for p in head.problems if p.path not in files]
+    # A file's own problems are read again; those made from several files are kept.
+    kept = [p for p in head.problems if p.path not in files or p.code in ACROSS_FILES]
     return Patched(_with(base, articles, people, clusters), frozenset(inputs), files,
                    articles, tuple(sort_problems(kept + problems)))
 

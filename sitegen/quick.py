@@ -59,6 +59,8 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
         base = stored_site(config, options, head, builder.store, builder.variant)
         old_files = {rel: builder.store.file(rel, config_digest) for rel in edited}
         bodies = BodyStore(builder.store)
+    if any(page.kind.name == "preview" for page in head.pages):
+        return None  # embargo previews are made by resolving the whole site
     try:
         patched = patch(builder.site_root, config, options, base, head, edited, old_files,
                         bodies)

@@ -18,14 +18,19 @@ class Sections:
     page: str
     feeds: str
     search: str
+    preview: str
 
 
 SECTIONS = {
-    "da": Sections("nyheder", "personer", "klynger", "emner", "side", "feeds", "soeg"),
-    "no": Sections("nyheter", "personer", "klynger", "emner", "side", "feeds", "sok"),
-    "nb": Sections("nyheter", "personer", "klynger", "emner", "side", "feeds", "sok"),
+    "da": Sections("nyheder", "personer", "klynger", "emner", "side", "feeds", "soeg",
+                   "forhaandsvisning"),
+    "no": Sections("nyheter", "personer", "klynger", "emner", "side", "feeds", "sok",
+                   "forhandsvisning"),
+    "nb": Sections("nyheter", "personer", "klynger", "emner", "side", "feeds", "sok",
+                   "forhandsvisning"),
 }
-DEFAULT_SECTIONS = Sections("news", "people", "clusters", "tags", "page", "feeds", "search")
+DEFAULT_SECTIONS = Sections("news", "people", "clusters", "tags", "page", "feeds", "search",
+                            "preview")
 
 
 def sections(lang: str) -> Sections:
@@ -38,6 +43,11 @@ def home(lang: str) -> str:
 
 def article(lang: str, slug: str) -> str:
     return f"/{lang}/{sections(lang).news}/{slug}/"
+
+
+def preview(lang: str, token: str) -> str:
+    """An embargo preview's secret address (sitegen/resolve/previews.py)."""
+    return f"/{lang}/{sections(lang).preview}/{token}/"
 
 
 def news_index(lang: str, page: int = 1) -> str:

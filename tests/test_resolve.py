@@ -279,8 +279,8 @@ def test_a_link_to_a_draft_says_why(make_site):
                            "content/da/2022/b.md": article(body="[k](kladde.md)")})
     _, problems = resolve(site_root)
     assert errors(problems) == [
-        "content/da/2022/b.md:5: link to 'kladde.md', an article that is a draft or under "
-        "embargo and so not published"]
+        "content/da/2022/b.md:5: link to 'kladde.md', an article that is a draft and so "
+        "not published"]
     ok(site_root, drafts=True)
 
 

@@ -98,7 +98,7 @@ ERRORS = [
      f"{X}:7: link to '../2020/borte.md' leads to nothing"),
     ("link to a draft",
      {X: md(*OK, body="[k](kladde.md)"), "content/da/2022/kladde.md": md(*OK, "draft: true")},
-     f"{X}:5: link to 'kladde.md', an article that is a draft or under embargo"),
+     f"{X}:5: link to 'kladde.md', an article that is a draft and so not published"),
     # -- people and clusters
     ("person without name", {PERSON: md("email: a@b.dk")}, f"{PERSON}:1: the person has no 'name'"),
     ("bad e-mail", {PERSON: md("name: Kurt", "email: kurt(at)example.org")},

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 import yaml
 
-from sitegen.errors import Problem, error
+from sitegen.errors import Problem, error, warning
 from sitegen.load.frontmatter import Entry
 from sitegen.slugs import is_slug
 
@@ -159,7 +159,40 @@ class FieldReader:
             self.fail(entry, f"'{entry.key}: {value}' has a year outside {YEARS[0]}-{YEARS[1]}",
                       "check the year for a typing error")
             return None
+        else:
+            self._check_clock(entry, value, parsed, tz)
         return parsed
+
+    def _check_clock(self, entry: Entry, value: str, parsed: datetime, tz: tzinfo) -> None:
+        """Warn when the time written is not the time the editor meant: an offset that
+        is not the zone's at that moment (+02:00 written in a Copenhagen winter), or a
+        local time the clocks skip when summer time begins."""
+        place = zone_place(tz)
+        if parsed.tzinfo is not tz:  # an offset was written
+            local = parsed.astimezone(tz)
+            if local.utcoffset() != parsed.utcoffset():
+                match = DATE_RE.match(value.strip())
+                written = match.group(7) if match else "the offset"
+                self.problems.append(warning(
+                    self.path, entry.line,
+                    f"'{entry.key}: {value}': {written} on {local.day} {local:%B} is "
+                    f"{local:%H:%M} in {place}, not {parsed:%H:%M}",
+                    "write the time without an offset: it is then taken in the "
+                    f"language's time zone ({place})", code="time-offset"))
+            return
+        real = datetime.fromtimestamp(parsed.timestamp(), tz)
+        if (real.hour, real.minute) != (parsed.hour, parsed.minute):
+            self.problems.append(warning(
+                self.path, entry.line,
+                f"'{entry.key}: {value}': {parsed:%H:%M} does not exist in {place} on "
+                f"that day (the clocks go forward); it is taken as {real:%H:%M}",
+                "choose a time before or after the change of clocks", code="time-skipped"))
+
+
+def zone_place(tz: tzinfo) -> str:
+    """'Europe/Copenhagen' -> 'Copenhagen', for messages."""
+    name = str(getattr(tz, "key", tz))
+    return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def parse_moment(value: str, tz: tzinfo) -> datetime | None:

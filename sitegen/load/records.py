@@ -36,6 +36,12 @@ class ArticleSource:
     body: str
     body_line: int
     key_line: int  # line of translation_key, for duplicate messages
+    # The story's embargo: no version of it (its translation group) is public before.
+    embargo: datetime | None = None
+    preview: bool = False  # build an embargo preview at a secret address (docs/content.md)
+    date_line: int = 1
+    embargo_line: int = 1
+    preview_line: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +75,8 @@ class ClusterSource:
 
 ARTICLE_KEYS = (
     "title", "date", "updated", "summary", "authors", "contacts", "clusters", "tags",
-    "translation_key", "slug", "image", "image_alt", "image_credit", "draft",
+    "translation_key", "slug", "image", "image_alt", "image_credit", "draft", "embargo",
+    "preview",
 )
 PERSON_KEYS = (
     "name", "role", "organization", "email", "phone", "photo", "photo_credit", "clusters",

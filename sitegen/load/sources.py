@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from sitegen.errors import Problem, error, suggestion, warning
 from sitegen.load.fields import FieldReader
-from sitegen.load.frontmatter import SourceText, decode, split
+from sitegen.load.frontmatter import Entry, SourceText, decode, split
 from sitegen.load.records import (
     ARTICLE_KEYS,
     CLUSTER_KEYS,
@@ -88,11 +88,19 @@ def load_article(path: str, data: bytes, lang: str, tz: tzinfo) -> tuple[Article
         image_credit=read.text(get("image_credit")), draft=read.flag(get("draft")),
         body=source.body, body_line=source.body_line,
         key_line=key_entry.line if key_entry else 1,
+        embargo=read.moment(get("embargo"), tz), preview=read.flag(get("preview")),
+        date_line=_line(get("date"), source.fm_line),
+        embargo_line=_line(get("embargo"), source.fm_line),
+        preview_line=_line(get("preview"), source.fm_line),
     )
     problems += read.problems
     if any(p.is_error for p in problems):
         return None, problems
     return article, problems
+
+
+def _line(entry: Entry | None, default: int) -> int:
+    return entry.line if entry is not None else default
 
 
 def _id_from(path: str) -> tuple[str, list[Problem]]:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sitegen.config import SiteConfig
 from sitegen.model import Article, Site
 from sitegen.render.feeds import escape, published
 from sitegen.render.structured import full_url
+from sitegen.resolve.schedule import NEWS_WINDOW
 
-NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google reads at most 1,000 <url> elements of a news sitemap
 URL_LIMIT = 50_000  # the sitemap protocol's limit of <url> elements per file
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -6,21 +6,24 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 
 from sitegen import urls
 from sitegen.config import SiteConfig
 from sitegen.errors import Problem, error
 from sitegen.load.content import Loaded
 from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
-from sitegen.markdown import RenderedBody, render_body
-from sitegen.model import Article, Asset, Cluster, Listings, Person, Site, Tag
+from sitegen.markdown import RenderedBody, render_body, split_target
+from sitegen.model import Article, Asset, Cluster, Listings, Person, Site, Tag, WaitingLink
+from sitegen.resolve import previews
 from sitegen.resolve.bodies import BodyCache, render_bodies
 from sitegen.resolve.links import LinkTargets
 from sitegen.resolve.memo import ResolveMemo
 from sitegen.resolve.references import check_refs, media_image, unique_ids
 from sitegen.resolve.related import RelatedMemo, related_keys
+from sitegen.resolve.schedule import Schedule, leaks, make_schedule, translation_key
 from sitegen.slugs import slugify
 
 
@@ -29,16 +32,12 @@ class BuildOptions:
     now: datetime  # timezone-aware; what "future" means for embargoes
     drafts: bool = False  # keep drafts (marked) instead of leaving them out
     future: bool = False  # keep embargoed articles (marked)
+    # Makes embargo previews' addresses (resolve/previews.py); from the environment only.
+    preview_secret: str | None = field(default=None, repr=False)
 
     @property
     def preview(self) -> bool:
         return self.drafts or self.future
-
-
-def _published(article: ArticleSource, options: BuildOptions) -> bool:
-    if article.draft and not options.drafts:
-        return False
-    return options.future or article.date <= options.now
 
 
 def _check_unique(articles: Iterable[ArticleSource]) -> list[Problem]:
@@ -103,12 +102,10 @@ def _translation_groups(articles: Iterable[ArticleSource]) -> dict[str, dict[str
     return groups
 
 
-def translation_key(article: ArticleSource) -> str:
-    return article.translation_key or f"path:{article.rel}"
-
-
 def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
-             body: RenderedBody, loaded: Loaded) -> tuple[Article | None, list[Problem]]:
+             body: RenderedBody, loaded: Loaded, public_at: datetime | None
+             ) -> tuple[Article | None, list[Problem]]:
+    """`public_at`: when its story is public by the clock (its date, or a later embargo)."""
     problems: list[Problem] = []
     image = None
     if source.image:
@@ -122,9 +119,11 @@ def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
         if f"content/{resolved}" in loaded.failed:
             continue  # that file's own errors are reported
         if resolved in targets.hidden:
-            message = (f"link to '{broken.target}', an article that is a draft or under "
-                       "embargo and so not published")
-            hint = "remove the link until that article is published"
+            message = (f"link to '{broken.target}', an article that is a draft and so "
+                       "not published")
+            hint = ("remove the link until that article is published, or give that "
+                    "article a date or an embargo instead of 'draft: true' (a link to a "
+                    "story under embargo waits for it)")
         else:
             message = f"link to '{broken.target}' leads to nothing"
             hint = ("link to the article's .md file, relative to this file "
@@ -139,8 +138,9 @@ def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
         clusters=unique_ids(source.clusters), tags=tags,
         translation_key=translation_key(source), image=image, body_html=body.html,
         body_digest=body.digest,
-        words=body.words, draft=source.draft, embargoed=source.date > options.now,
-        source=source.path,
+        words=body.words, draft=source.draft,
+        embargoed=(public_at or source.date) > options.now, source=source.path,
+        public_at=public_at,
     )
     return article, problems
 
@@ -163,12 +163,20 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
         people[source.id] = memo.same_record("p:" + source.id, person)
         problems += person_problems
 
-    published = [a for a in loaded.articles if _published(a, options)]
-    hidden = frozenset(a.path.removeprefix("content/") for a in loaded.articles
-                       if not _published(a, options))
+    schedule = make_schedule(loaded.articles)
+    now = options.now
+
+    def public(article: ArticleSource) -> bool:
+        return schedule.published(article, now, options.drafts, options.future)
+
+    published = [a for a in loaded.articles if public(a)]
+    unpublished = [a for a in loaded.articles if not public(a)]
     targets = LinkTargets(
         {a.path.removeprefix("content/"): urls.article(a.lang, a.slug) for a in published},
-        hidden, frozenset(loaded.media))
+        frozenset(a.path.removeprefix("content/") for a in unpublished),
+        frozenset(loaded.media),
+        waiting=frozenset(a.path.removeprefix("content/") for a in unpublished
+                          if schedule.embargoed(a, now)))
     rendered = render_bodies(published, targets, config.unsafe_html, bodies, jobs,
                              previous_targets=memo.targets, verified=memo.verified)
     memo.targets = targets
@@ -180,17 +188,19 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
             (source.clusters, cluster_ids, "cluster", "content/clusters"),
         ):
             problems += check_refs(source.path, refs, ids, kind, folder)
-        if not _published(source, options):
+        if not public(source):
             continue
         body = rendered[source.path]
-        signature = (source, body, source.date > options.now,
+        public_at = _clock(schedule, source)
+        signature = (source, body, (public_at, public_at > now),
                      loaded.media.get(source.image) if source.image else None)
         known = memo.built.get(source.path)
         if known is not None and all(a is b or a == b for a, b in
                                      zip(known[0], signature, strict=True)):
             article, article_problems = known[1], []
         else:
-            article, article_problems = _article(source, options, targets, body, loaded)
+            article, article_problems = _article(source, options, targets, body, loaded,
+                                                 public_at)
             if not article_problems:  # reused only while it has nothing to report
                 memo.built[source.path] = (signature, article)
         problems += article_problems
@@ -199,6 +209,7 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
 
     for path in set(memo.built) - {a.path for a in published}:
         del memo.built[path]
+    problems += leaks(loaded.articles, schedule, now)
     groups = _translation_groups(published)
     path_to_key = {a.source: a.key for a in articles.values()}
     linked: dict[str, Article] = {}
@@ -214,22 +225,62 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
             key=lambda a: (a.date, a.key), reverse=True))
         for code in config.language_codes
     }
-    withheld = _withheld_media(loaded, options, rendered)
+    withheld, hidden_uses = _media_uses(loaded, published, unpublished, rendered)
     assets = tuple(
         [Asset(urls.media(path), f"content/{path}", size)
          for path, size in sorted(loaded.media.items()) if path not in withheld]
         + [Asset("/" + rel.removeprefix("static/"), rel, size)
            for rel, size in sorted(loaded.static.items())]
     )
+    found_previews: dict[str, Article] = {}
+    if not options.preview:  # a preview build shows every story at its own address
+        versions = previews.wanted(unpublished, schedule, now)
+        secret_problems = previews.secret_problems(versions, options.preview_secret)
+        problems += secret_problems
+        if versions and not secret_problems:
+            def make(source: ArticleSource, preview_targets: LinkTargets) -> Article | None:
+                body = render_body(source.body, partial(preview_targets.rewrite, source.path),
+                                   config.unsafe_html)
+                return _article(source, options, preview_targets, body, loaded,
+                                _clock(schedule, source))[0]
+
+            found_previews, preview_assets = previews.previews(
+                versions, options.preview_secret or "", previews.PreviewInputs(
+                    targets, withheld, hidden_uses, loaded.media), make)
+            assets += preview_assets
     if any(p.is_error for p in problems):
         return None, problems
     site = Site(config, options.now, linked, by_language, people, clusters, assets,
                 preview=options.preview,
                 listings=make_listings(linked, by_language, memo.related),
                 ordered={lang: tuple(linked[key] for key in keys)
-                         for lang, keys in by_language.items()})
+                         for lang, keys in by_language.items()},
+                previews=found_previews,
+                waiting=_waiting(published, rendered, targets, loaded, schedule))
     return site, problems
 
+
+def _clock(schedule: Schedule, source: ArticleSource) -> datetime:
+    """When the article is public by the clock: its date, or its story's later embargo."""
+    lift = schedule.lift(source)
+    return max(source.date, lift) if lift is not None else source.date
+
+
+def _waiting(published: Iterable[ArticleSource], rendered: dict[str, RenderedBody],
+             targets: LinkTargets, loaded: Loaded, schedule: Schedule
+             ) -> tuple[WaitingLink, ...]:
+    """Every published article's links that wait for an embargo, for `sitegen status`."""
+    by_path = {a.path: a for a in loaded.articles}
+    found = []
+    for source in published:
+        for link in rendered[source.path].waiting:
+            target = "content/" + targets.under_content(source.path,
+                                                        split_target(link.target)[0])
+            held = by_path.get(target)
+            if held is not None:
+                found.append(WaitingLink(source.path, source.body_line + link.line - 1,
+                                         target, _clock(schedule, held)))
+    return tuple(sorted(found, key=lambda w: (w.source, w.line)))
 
 
 def make_listings(articles: dict[str, Article], by_language: dict[str, tuple[str, ...]],
@@ -255,27 +306,28 @@ def make_listings(articles: dict[str, Article], by_language: dict[str, tuple[str
 MEDIA_PATH = re.compile(r"""(?:\.\./|/)*media/[^\s)"'<>]+""")
 
 
-def _withheld_media(loaded: Loaded, options: BuildOptions,
-                    rendered: dict[str, RenderedBody]) -> frozenset[str]:
-    """Media used only by drafts or embargoed articles: publishing them would let a
-    reader guess the story (a new leader's portrait) before it is out."""
-    hidden_use: set[str] = set()
+def _media_uses(loaded: Loaded, published: Iterable[ArticleSource],
+                unpublished: Iterable[ArticleSource], rendered: dict[str, RenderedBody]
+                ) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """Media used only by drafts or embargoed articles (publishing them would let a
+    reader guess the story, a new leader's portrait, before it is out), and the media
+    each unpublished article uses (what its embargo preview copies)."""
     public_use = {p.photo for p in loaded.people if p.photo}
-    for article in loaded.articles:
-        if _published(article, options):
-            if article.image:
-                public_use.add(article.image)
-            body = rendered.get(article.path)
-            for _, url in body.links if body else ():
-                if url and url.startswith("/media/"):
-                    public_use.add(url.lstrip("/").split("#")[0])
-        else:
-            if article.image:
-                hidden_use.add(article.image)
-            folder = posixpath.dirname(article.path.removeprefix("content/"))
-            for match in MEDIA_PATH.finditer(article.body):
-                target = match.group(0)
-                path = (target.lstrip("/") if target.startswith("/")
+    for article in published:
+        if article.image:
+            public_use.add(article.image)
+        body = rendered.get(article.path)
+        for _, url in body.links if body else ():
+            if url and url.startswith("/media/"):
+                public_use.add(url.lstrip("/").split("#")[0])
+    uses: dict[str, tuple[str, ...]] = {}
+    for article in unpublished:
+        used = [article.image] if article.image else []
+        folder = posixpath.dirname(article.path.removeprefix("content/"))
+        for match in MEDIA_PATH.finditer(article.body):
+            target = match.group(0)
+            used.append(target.lstrip("/") if target.startswith("/")
                         else posixpath.normpath(posixpath.join(folder, target)))
-                hidden_use.add(path)
-    return frozenset(hidden_use - public_use)
+        uses[article.path] = tuple(dict.fromkeys(used))
+    hidden_use = {path for used in uses.values() for path in used}
+    return frozenset(hidden_use - public_use), uses

@@ -15,7 +15,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -58,6 +58,7 @@ class ServeOptions:
     port: int = 8000
     preview: bool = True  # drafts and embargoed articles shown, with a banner
     log_requests: bool = False  # one line per request on stderr (--verbose)
+    preview_secret: str | None = field(default=None, repr=False)  # embargo previews
 
 
 class Session:
@@ -165,7 +166,8 @@ def serve(options: ServeOptions, now: Callable[[], datetime],
     # hung up with its terminal) and started again shows the sources as they are.
     # The search index is rebuilt in the background, so an edit shows at once.
     builder = Builder(site_root, out, drafts=options.preview, future=options.preview,
-                      jobs=default_jobs(), search="later", quick_check=False)
+                      jobs=default_jobs(), search="later", quick_check=False,
+                      preview_secret=options.preview_secret)
     session = Session(builder, state, now, on_build)
     try:
         thread.start()
