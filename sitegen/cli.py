@@ -64,6 +64,10 @@ def _visibility_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", action="store_true", help="include drafts, marked as such")
     parser.add_argument("--future", action="store_true",
                         help="include articles under embargo (dated in the future)")
+    _now_arg(parser)
+
+
+def _now_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", type=parse_now, metavar="WHEN",
                         help="pretend the build runs at this moment (ISO 8601); "
                         "also SITEGEN_NOW")
@@ -153,6 +157,24 @@ def make_parser() -> argparse.ArgumentParser:
                          help="make the other language's version of this article")
     new_cmd.add_argument("--to", metavar="LANG",
                          help="with --translate: the language (needed with 3+ languages)")
+    status_cmd = commands.add_parser(
+        "status", help="what is not public yet, and when it will be",
+        description="List drafts, stories under embargo (with their lift time in local "
+        "time, the languages held and their preview addresses), articles dated in the "
+        "future, links waiting for an embargo, and the next moment the clock alone "
+        "changes the site. Writes nothing; exits 0.")
+    _site_arg(status_cmd)
+    _now_arg(status_cmd)
+    status_cmd.add_argument("--format", choices=("text", "json"), default="text",
+                            help="how to print it")
+
+    next_cmd = commands.add_parser(
+        "next-change", help="when the clock alone next changes the site (for schedulers)",
+        description="Print the next moment (ISO 8601, UTC) at which the site changes "
+        "without an edit: an embargo lifting, an article's date arriving, an article "
+        "leaving the news sitemap. Prints nothing when there is none. Exits 0.")
+    _site_arg(next_cmd)
+    _now_arg(next_cmd)
     return parser
 
 
@@ -393,7 +415,36 @@ def run_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
+def run_status(args: argparse.Namespace) -> int:
+    from sitegen.config import load_config
+    from sitegen.status import as_json, as_text, gather
+
+    status, problems = gather(args.site, build_now(args), preview_secret())
+    config, _ = load_config(args.site)
+    if status is None or config is None:
+        print_problems(problems)
+        return EXIT_CONTENT
+    if args.format == "json":
+        print(json.dumps(as_json(status, config), ensure_ascii=False, indent=2))
+    else:
+        print(as_text(status, config))
+    return EXIT_OK
+
+
+def run_next_change(args: argparse.Namespace) -> int:
+    from sitegen.status import iso, next_change
+
+    moment, problems = next_change(args.site, build_now(args))
+    if any(p.is_error and p.path == "site.toml" for p in problems):
+        print_problems(problems)
+        return EXIT_CONTENT
+    if moment is not None:
+        print(iso(moment))
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new,
+            "status": run_status, "next-change": run_next_change}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

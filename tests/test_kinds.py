@@ -45,6 +45,8 @@ def busy_files() -> dict[str, str]:
              for n in range(1, 14)}
     files["content/da/2021/kladde.md"] = article("Kladde", "2021-12-01 09:00", "draft: true\n")
     files["content/da/2026/senere.md"] = article("Senere", "2026-02-01 09:00")
+    files["content/da/2025/lukket.md"] = article(
+        "Lukket", "2025-12-01 09:00", "embargo: 2026-03-01 09:00\npreview: true\n")
     files["content/da/2020/anna.md"] = (
         "---\ntitle: Annas nyhed\ndate: 2020-05-01 09:00\nauthors: [anna-holm]\n"
         "clusters: [ife]\ntags: [forskning]\n---\nForskning.\n")
@@ -77,6 +79,7 @@ def poisoned(site: Site, keep: set[str]) -> Site:
 
     articles = {key: article_(a) for key, a in site.articles.items()}
     return replace(site, articles=articles,
+                   previews={key: article_(a) for key, a in site.previews.items()},
                    people={i: person_(p) for i, p in site.people.items()},
                    clusters={i: cluster_(c) for i, c in site.clusters.items()},
                    ordered={lang: tuple(articles[a.key] for a in shown)
@@ -90,7 +93,8 @@ def prepared(request, tmp_path_factory) -> Prepared:
     root = write_files(tmp_path_factory.mktemp("kinds") / "site",
                        {**minimal_files(), **busy_files()})
     preview = request.param
-    return prepare(root, BuildOptions(now=FIXED_NOW, drafts=preview, future=preview))
+    return prepare(root, BuildOptions(now=FIXED_NOW, drafts=preview, future=preview,
+                                      preview_secret="a secret of the test suite"))
 
 
 def samples(prepared: Prepared) -> list:
@@ -98,6 +102,9 @@ def samples(prepared: Prepared) -> list:
     chosen = []
     for kind in KINDS:
         of_kind = [p for p in prepared.pages if p.kind is kind]
+        if kind is kinds.BY_NAME["preview"] and prepared.site.preview:
+            assert not of_kind, "a preview build shows embargoed stories at their own URLs"
+            continue
         assert of_kind, f"no {kind.name} page in the sample site"
         chosen += list(dict.fromkeys([of_kind[0], of_kind[-1], *of_kind[1:2]]))
     return chosen

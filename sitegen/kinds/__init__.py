@@ -18,6 +18,7 @@ from sitegen.kinds.feeds import FEEDS, LANGUAGE_FEED
 from sitegen.kinds.fixed import NOT_FOUND, ROOT, ROOT_NOT_FOUND, SEARCH
 from sitegen.kinds.front import HOME, NEWS
 from sitegen.kinds.people import PEOPLE, PERSON, PERSON_FEED, VCARD_KIND
+from sitegen.kinds.preview import PREVIEW
 from sitegen.kinds.sitemaps import (
     ARTICLE_SITEMAP,
     NEWS_SITEMAP_KIND,
@@ -35,6 +36,7 @@ KINDS: tuple[Kind[Any], ...] = (
     HOME,
     NEWS,
     ARTICLE,
+    PREVIEW,
     PEOPLE,
     PERSON,
     PERSON_FEED,

@@ -53,6 +53,7 @@ class HtmlKind(Kind[R]):
             "canonical": urls.absolute(config.base_url, page.url),
             "preview": frame.preview,
             "unpublished": None,  # the article a preview banner is about
+            "noindex": False,  # search engines asked not to index it (embargo previews)
             "nav": self.nav(page),
             "search_form": self.search_form,
         }

@@ -53,9 +53,13 @@ def address(secret: str, article: ArticleSource) -> str:
     return urls.preview(article.lang, token(secret, translation_key(article)))
 
 
+def usable(secret: str | None) -> bool:
+    return secret is not None and len(secret) >= SECRET_MINIMUM
+
+
 def secret_problems(versions: Sequence[ArticleSource], secret: str | None) -> list[Problem]:
     """An error on each file asking for a preview when there is no usable secret."""
-    if secret is not None and len(secret) >= SECRET_MINIMUM:
+    if usable(secret):
         return []
     reason = ("there is no secret to make its address from" if not secret else
               f"the secret in {SECRET_VARIABLE} is shorter than {SECRET_MINIMUM} characters")
