@@ -125,7 +125,8 @@ def as_text(status: Status, config: SiteConfig) -> str:
 
     lines = [f"As of {local(status.now, zone)}:"]
     if status.embargoes:
-        lines += ["", f"Under embargo ({len(status.embargoes)} stories):"]
+        count = len(status.embargoes)
+        lines += ["", f"Under embargo ({count} {'story' if count == 1 else 'stories'}):"]
         for story in status.embargoes:
             held = ", ".join(v.lang for v in story.versions)
             lines.append(f"  until {local(story.lift, story.zone)}, held in: {held}")
