@@ -283,3 +283,60 @@ def test_next_change_is_each_lift_in_turn_then_nothing(make_site, run_cli):
     assert moments == ["2026-01-02T08:00:00Z", "2026-01-03T07:00:00Z",
                        "2026-02-01T09:00:00Z", "2026-02-03T09:00:00Z",
                        "2026-03-01T09:00:00Z"]
+
+
+def test_the_story_of_the_issue_replayed_on_the_sample_site(tmp_path, run_cli, monkeypatch):
+    """A Danish release, its Norwegian version made with `new --translate`, then the
+    Danish date moved an hour ahead: a warning names both; with `embargo:` instead, no
+    language is out before the lift, and both are with the first build after it."""
+    from conftest import copy_sample
+
+    site = copy_sample(tmp_path / "sample")
+    monkeypatch.setenv("SITEGEN_NOW", "2026-12-01T10:50:00+01:00")
+    monkeypatch.delenv(SECRET_VARIABLE, raising=False)
+    code, out, err = run_cli("new", "--site", site, "da", "Ny direktør i Erhverv Norddanmark",
+                             "--author", "kurt-bennetsen")
+    assert code == 0, err
+    danish = Path(out.strip())
+    text = danish.read_text(encoding="utf-8")
+    assert "date: 2026-12-01 10:50\n" in text  # a local time, without an offset
+    body = "Erhverv Norddanmark har ansat en ny direktør.\n"
+    danish.write_text(text.split("\n---\n")[0] + "\n---\n" + body, encoding="utf-8")
+    code, out, err = run_cli("new", "--site", site, "--translate", danish)
+    assert code == 0, err
+    norwegian = Path(out.strip())
+    text = norwegian.read_text(encoding="utf-8")
+    front, _rest = text.split("\n---\n", 1)
+    front = "\n".join(line for line in front.splitlines()
+                      if not line.startswith(("title:", "summary:")))
+    norwegian.write_text(front + "\ntitle: Ny direktør i Erhverv Norddanmark (NO)\n---\n"
+                         "Erhverv Norddanmark har ansatt en ny direktør.\n", encoding="utf-8")
+    # The Danish date, one hour ahead, and nothing else: the Norwegian one would be out.
+    moved = danish.read_text(encoding="utf-8").replace("date: 2026-12-01 10:50",
+                                                       "date: 2026-12-01 11:50")
+    danish.write_text(moved, encoding="utf-8")
+    code, _out, err = run_cli("check", "--site", site, "--strict")
+    assert code == 1
+    assert f"{norwegian.relative_to(site).as_posix()}:2: warning: this version is published" \
+        in err
+    assert f"its translation {danish.relative_to(site).as_posix()} is dated 2026-12-01 11:50" \
+        in err
+    # The embargo on the Danish file alone holds both.
+    danish.write_text(moved.replace("date: 2026-12-01 11:50",
+                                    "date: 2026-12-01 11:50\nembargo: 2026-12-01 11:50"),
+                      encoding="utf-8")
+    out_dir = tmp_path / "out"
+    code, _out, err = run_cli("build", "--site", site, "--out", out_dir, "-q")
+    assert code == 0 and "warning" not in err, err
+    slug_da = danish.stem
+    everything_before = everything(out_dir)
+    assert not any("Ny direktør i Erhverv Norddanmark" in text or slug_da in rel
+                   for rel, text in everything_before.items())
+    code, _out, err = run_cli("build", "--site", site, "--out", out_dir, "-q",
+                              "--now", "2026-12-01T11:50:00+01:00")
+    assert code == 0, err
+    files = everything(out_dir)
+    assert f"da/nyheder/{slug_da}/index.html" in files
+    assert f"no/nyheter/{norwegian.stem}/index.html" in files
+    assert "Ny direktør i Erhverv Norddanmark (NO)" in files["no/rss.xml"]
+    assert "Ny direktør i Erhverv Norddanmark" in files["da/rss.xml"]
