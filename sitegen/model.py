@@ -26,6 +26,25 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class LocalText:
+    """A text for a page in one language: its own, or another language's when it has
+    none (`lang` then says which, for the page's `lang` attribute and its note)."""
+
+    html: str
+    lang: str | None  # None: one text for every language, of no declared language
+    fallback: bool = False
+
+
+def local_text(texts: Mapping[str, str], shared: str, lang: str) -> LocalText | None:
+    """The text in `lang`, else the first language that has one, else the shared one."""
+    if lang in texts:
+        return LocalText(texts[lang], lang)
+    for other, html in texts.items():
+        return LocalText(html, other, fallback=True)
+    return LocalText(shared, None) if shared else None
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     id: str
     name: str
@@ -35,11 +54,15 @@ class Person:
     phone: str | None
     photo: Image | None
     clusters: tuple[str, ...]
-    bio_html: str
+    bio_html: str  # the one text of every language (a file without language blocks)
     source: str
+    texts: Mapping[str, str] = field(default_factory=dict)  # lang -> biography HTML
 
     def role_in(self, lang: str) -> str:
         return self.role.get(lang, "")
+
+    def text_in(self, lang: str) -> LocalText | None:
+        return local_text(self.texts, self.bio_html, lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +72,17 @@ class Cluster:
     short_name: str | None
     website: str | None
     description: Mapping[str, str]
-    body_html: str
+    body_html: str  # the one text of every language (a file without language blocks)
     source: str
+    texts: Mapping[str, str] = field(default_factory=dict)  # lang -> text HTML
+    type: str = "cluster"  # what it is: load.records.ORGANISATION_TYPES
+    logo: Image | None = None
 
     def description_in(self, lang: str) -> str:
         return self.description.get(lang, "")
+
+    def text_in(self, lang: str) -> LocalText | None:
+        return local_text(self.texts, self.body_html, lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +116,8 @@ class Article:
     translations: Mapping[str, str] = field(default_factory=dict)  # lang -> article key
     # When it is public: its date, or its story's embargo if that is later.
     public_at: datetime | None = None
+    organisation_authors: tuple[str, ...] = ()  # cluster ids in the byline (a press office)
+    mentions: tuple[str, ...] = ()  # person ids of people the story is about
 
     @property
     def modified(self) -> datetime:
@@ -111,6 +142,7 @@ class Listings:
     by_cluster: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     by_tag: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # article key ->
+    contacts: frozenset[str] = frozenset()  # people who are a press contact somewhere
 
 
 @dataclass(frozen=True, slots=True)

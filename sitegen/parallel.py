@@ -25,6 +25,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -55,9 +56,18 @@ def other_threads() -> int:
     return max(known, kernel) - 1
 
 
-def can_fork() -> bool:
-    """Whether forking workers now is safe: fork exists and no other thread is alive."""
-    return "fork" in multiprocessing.get_all_start_methods() and other_threads() == 0
+def can_fork(settle: float = 0.25) -> bool:
+    """Whether forking workers now is safe: fork exists and no other thread is alive.
+
+    A thread that was just joined (an earlier pool's helpers) may still be leaving the
+    kernel for a moment after `join` returns: when Python knows of no other thread but
+    the kernel still counts one, wait up to `settle` seconds for it to go."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    deadline = time.monotonic() + settle
+    while other_threads() and threading.active_count() == 1 and time.monotonic() < deadline:
+        time.sleep(0.002)
+    return other_threads() == 0
 
 
 def _init(shared: Any) -> None:

@@ -33,8 +33,8 @@ from sitegen.markdown import RenderedBody, render_body
 from sitegen.model import Article, Cluster, Person, Site
 from sitegen.resolve import BuildOptions
 from sitegen.resolve.bodies import body_key
-from sitegen.resolve.references import check_refs, unique_ids
-from sitegen.resolve.site import _article, _cluster, _person, _stems
+from sitegen.resolve.references import unique_ids
+from sitegen.resolve.site import _article, _cluster, _person, _stems, check_article_refs
 from sitegen.snapshot import Head
 
 
@@ -59,13 +59,13 @@ def signature(record: object, body: RenderedBody | None = None) -> str:
             record.draft, record.translation_key,
             record.embargo.isoformat() if record.embargo else None, record.preview,
             unique_ids(record.authors), unique_ids(record.contacts),
-            unique_ids(record.clusters), record.tags, record.image,
+            unique_ids(record.clusters), unique_ids(record.mentions), record.tags, record.image,
             body.links if body is not None else None))
     if isinstance(record, PersonSource):
         return repr(("person", record.path, record.id, unique_ids(record.clusters),
                      record.photo))
     if isinstance(record, ClusterSource):
-        return repr(("cluster", record.path, record.id))
+        return repr(("cluster", record.path, record.id, record.logo))
     return repr(("other", record))
 
 
@@ -125,13 +125,10 @@ def patch(site_root: Path, config: SiteConfig, options: BuildOptions, base: Site
                 bodies[body_key(record.body, config.unsafe_html)] = body
             if old_body is None or signature(old.record, old_body) != signature(record, body):
                 return None
-            for refs, ids, kind, folder in (
-                    (record.authors, person_ids, "person", "content/people"),
-                    (record.contacts, person_ids, "person", "content/people"),
-                    (record.clusters, cluster_ids, "cluster", "content/clusters")):
-                problems += check_refs(record.path, refs, ids, kind, folder)
+            problems += check_article_refs(record, person_ids, cluster_ids)
             article, article_problems = _article(record, options, head.targets, body, loaded,
-                                                 base.articles[key].public_at)
+                                                 base.articles[key].public_at,
+                                                 frozenset(person_ids))
             problems += article_problems
             if article is None:
                 return None
@@ -145,7 +142,8 @@ def patch(site_root: Path, config: SiteConfig, options: BuildOptions, base: Site
             people[record.id] = person
             inputs.add("person:" + record.id)
         elif isinstance(record, ClusterSource):
-            cluster: Cluster = _cluster(record, config.unsafe_html)
+            cluster, cluster_problems = _cluster(record, loaded, config.unsafe_html)
+            problems += cluster_problems
             clusters[record.id] = cluster
             inputs.add("cluster:" + record.id)
     if any(p.is_error for p in problems):

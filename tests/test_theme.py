@@ -272,7 +272,7 @@ def test_contact_cards(full_site):
     html = read(full_site, "/da/nyheder/mission-possible/")
     section = re.search(r'<section class="contacts".*?</section>', html, re.DOTALL).group(0)
     card = Elements(section)
-    assert "<h2" in section and ">Kontakt</h2>" in section
+    assert "<h2" in section and ">Pressekontakt</h2>" in section
     assert card.find("div", class_="h-card")
     assert card.find("a", class_="p-name", href="/da/personer/kurt-bennetsen/")
     assert card.find("a", class_="p-tel", href="tel:+4598160600")

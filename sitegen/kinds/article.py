@@ -25,6 +25,7 @@ class ArticleReads(Reads):
     clusters: tuple[Cluster, ...]
     translations: tuple[Article, ...]  # every translation the site holds (previews: drafts too)
     related: Slice
+    organisations: tuple[Cluster, ...] = ()  # in the byline (a press office), in its order
 
 
 class ArticleKind(HtmlKind[ArticleReads]):
@@ -45,6 +46,7 @@ class ArticleKind(HtmlKind[ArticleReads]):
             tuple(site.clusters[i] for i in article.clusters),
             tuple(site.articles[key] for key in article.translations.values()),
             Slice(f"related:{article.key}", queries.related(site, article)),
+            tuple(site.clusters[i] for i in article.organisation_authors),
         )
 
     def context(self, frame: Frame, page: Page, reads: ArticleReads) -> dict[str, Any]:
@@ -54,6 +56,7 @@ class ArticleKind(HtmlKind[ArticleReads]):
             "article": article,
             "standfirst": standfirst(article),
             "authors": list(reads.authors),
+            "organisations": list(reads.organisations),
             "contacts": list(reads.contacts),
             "clusters": list(reads.clusters),
             "translations": list(reads.translations),
@@ -81,7 +84,7 @@ class ArticleKind(HtmlKind[ArticleReads]):
 
     def json_ld(self, frame: Frame, page: Page, reads: ArticleReads) -> str | None:
         return to_script(article_json(frame.config, reads.article, reads.authors,
-                                      reads.clusters))
+                                      reads.clusters, reads.organisations))
 
     def meta(self, frame: Frame, page: Page, reads: ArticleReads) -> PageMeta:
         article, config = reads.article, frame.config

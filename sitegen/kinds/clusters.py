@@ -13,7 +13,7 @@ from sitegen.kinds.html import HtmlKind
 from sitegen.model import Article, Cluster, Site
 from sitegen.plan.pages import Page
 from sitegen.render import queries
-from sitegen.render.context import Feed
+from sitegen.render.context import Feed, text_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,9 @@ class ClusterKind(HtmlKind[ClusterReads]):
 
     def context(self, frame: Frame, page: Page, reads: ClusterReads) -> dict[str, Any]:
         return {"cluster": reads.cluster, "articles": reads.articles.items,
-                "people": reads.members.items}
+                "people": reads.members.items,
+                "text": text_view(frame.config, reads.cluster.text_in(page.lang or ""),
+                                  page.lang or "")}
 
     def shown(self, reads: ClusterReads) -> Sequence[Article]:
         return reads.articles.items  # type: ignore[return-value]

@@ -35,7 +35,7 @@ def feed_reads(site: Site, source: str, articles: Iterable[Article],
                subject: Person | Cluster | None = None) -> FeedReads:
     items = feed_items(articles, site.config.feed_items)
     authors = dict.fromkeys(i for a in items for i in a.authors)
-    clusters = dict.fromkeys(i for a in items for i in a.clusters)
+    clusters = dict.fromkeys(i for a in items for i in a.clusters + a.organisation_authors)
     return FeedReads(Slice(source, items), tuple(site.people[i] for i in authors),
                      tuple(site.clusters[i] for i in clusters), subject)
 

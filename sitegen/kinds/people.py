@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen import urls
-from sitegen.kinds.base import Frame, Kind, Reads, Slice
+from sitegen.kinds.base import Fact, Frame, Kind, Reads, Slice
 from sitegen.kinds.feeds import SubjectFeed
 from sitegen.kinds.html import HtmlKind
 from sitegen.model import Article, Cluster, Person, Site
 from sitegen.plan.formats import VCARD
 from sitegen.plan.pages import Page
 from sitegen.render import queries
-from sitegen.render.context import Feed
+from sitegen.render.context import Feed, text_view
 from sitegen.render.structured import full_url, person_json, to_script
 from sitegen.render.theme import Theme
 from sitegen.render.vcard import render_vcard
@@ -44,7 +44,8 @@ class People(HtmlKind[PeopleReads]):
 class PersonReads(Reads):
     person: Person
     clusters: tuple[Cluster, ...]  # the person's, in their order
-    articles: Slice  # written by them or naming them as contact, newest first
+    articles: Slice  # by them, naming them as contact, or about them; newest first
+    press_contact: Fact  # whether they are a press contact of any story
 
 
 class PersonKind(HtmlKind[PersonReads]):
@@ -61,11 +62,15 @@ class PersonKind(HtmlKind[PersonReads]):
         lang = page.lang or ""
         return PersonReads(person, tuple(site.clusters[i] for i in person.clusters),
                            Slice(f"list:{lang}:person:{person.id}",
-                                 queries.person_articles(site, lang, person.id)))
+                                 queries.person_articles(site, lang, person.id)),
+                           Fact("contacts", person.id in site.listings.contacts))
 
     def context(self, frame: Frame, page: Page, reads: PersonReads) -> dict[str, Any]:
         return {"person": reads.person, "articles": reads.articles.items,
-                "clusters": list(reads.clusters)}
+                "clusters": list(reads.clusters),
+                "press_contact": bool(reads.press_contact.value),
+                "text": text_view(frame.config, reads.person.text_in(page.lang or ""),
+                                  page.lang or "")}
 
     def shown(self, reads: PersonReads) -> Sequence[Article]:
         return reads.articles.items  # type: ignore[return-value]

@@ -38,6 +38,7 @@ class PreviewKind(ArticleKind):
             tuple(site.clusters[i] for i in article.clusters),
             (),  # the published versions do not exist yet, and others' previews are theirs
             Slice(f"related:{page.subject}", ()),
+            tuple(site.clusters[i] for i in article.organisation_authors),
         )
 
     def context(self, frame: Frame, page: Page, reads: ArticleReads) -> dict[str, Any]:

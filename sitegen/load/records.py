@@ -6,7 +6,7 @@ resolve step turns these into the site model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sitegen.load.fields import Ref
@@ -42,6 +42,7 @@ class ArticleSource:
     date_line: int = 1
     embargo_line: int = 1
     preview_line: int = 1
+    mentions: tuple[Ref, ...] = ()  # people the story is about, besides its bylines
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,10 @@ class PersonSource:
     clusters: tuple[Ref, ...]
     body: str
     body_line: int
+    # The text per language (`::: da` blocks, sitegen/load/texts.py); `body` is then
+    # what stands outside them. Empty: `body` is the one text of every language.
+    texts: dict[str, str] = field(default_factory=dict)
+    text_lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +76,28 @@ class ClusterSource:
     description: dict[str, str]
     body: str
     body_line: int
+    texts: dict[str, str] = field(default_factory=dict)  # as PersonSource's
+    text_lines: dict[str, int] = field(default_factory=dict)
+    type: str = "cluster"  # one of ORGANISATION_TYPES
+    logo: str | None = None  # "media/logos/x.png"
+    logo_line: int = 1
+
+
+# What an entry of content/clusters/ may be (docs/content.md): the theme names each in
+# every language. "cluster" is the default, so that files older than `type:` build.
+ORGANISATION_TYPES = (
+    "cluster", "partnership", "initiative", "chamber-of-commerce", "association",
+    "employers-organisation", "research-institute", "research-company", "company",
+    "public-body",
+)
 
 
 ARTICLE_KEYS = (
     "title", "date", "updated", "summary", "authors", "contacts", "clusters", "tags",
     "translation_key", "slug", "image", "image_alt", "image_credit", "draft", "embargo",
-    "preview",
+    "preview", "mentions",
 )
 PERSON_KEYS = (
     "name", "role", "organization", "email", "phone", "photo", "photo_credit", "clusters",
 )
-CLUSTER_KEYS = ("name", "short_name", "website", "description")
+CLUSTER_KEYS = ("name", "type", "short_name", "website", "description", "logo")

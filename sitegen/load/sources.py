@@ -17,11 +17,13 @@ from sitegen.load.frontmatter import Entry, SourceText, decode, split
 from sitegen.load.records import (
     ARTICLE_KEYS,
     CLUSTER_KEYS,
+    ORGANISATION_TYPES,
     PERSON_KEYS,
     ArticleSource,
     ClusterSource,
     PersonSource,
 )
+from sitegen.load.texts import split_languages
 from sitegen.slugs import is_slug, slug_from_filename
 
 T = TypeVar("T")
@@ -92,6 +94,7 @@ def load_article(path: str, data: bytes, lang: str, tz: tzinfo) -> tuple[Article
         date_line=_line(get("date"), source.fm_line),
         embargo_line=_line(get("embargo"), source.fm_line),
         preview_line=_line(get("preview"), source.fm_line),
+        mentions=read.ids(get("mentions")),
     )
     problems += read.problems
     if any(p.is_error for p in problems):
@@ -166,9 +169,19 @@ def load_person(path: str, data: bytes, languages: tuple[str, ...]) -> tuple[
         photo=photo.lstrip("/") if photo else None,
         photo_line=photo_entry.line if photo_entry else 1,
         photo_credit=read.text(get("photo_credit")), clusters=read.ids(get("clusters")),
-        body=named.source.body, body_line=named.source.body_line,
+        **_texts(named, languages, problems),
     )
     return _finish(person, named, problems)
+
+
+def _texts(named: _Named, languages: tuple[str, ...], problems: list[Problem]
+           ) -> dict[str, object]:
+    """The body's fields: the text per language, and what stands outside the blocks."""
+    split, split_problems = split_languages(named.source.path, named.source.body,
+                                            named.source.body_line, languages)
+    problems += split_problems
+    return {"body": split.shared, "body_line": named.source.body_line,
+            "texts": split.texts, "text_lines": split.lines}
 
 
 def load_cluster(path: str, data: bytes, languages: tuple[str, ...]) -> tuple[
@@ -180,9 +193,19 @@ def load_cluster(path: str, data: bytes, languages: tuple[str, ...]) -> tuple[
     website = read.text(get("website"))
     if website and not website.startswith(("http://", "https://")):
         read.fail(get("website"), f"website '{website}' must start with https://")  # type: ignore[arg-type]
+    type_entry = get("type")
+    kind = read.text(type_entry) or "cluster"
+    if type_entry is not None and kind not in ORGANISATION_TYPES:
+        read.fail(type_entry, f"'type: {kind}' is not a kind of organisation sitegen knows"
+                  f"{suggestion(kind, ORGANISATION_TYPES)}",
+                  f"use one of: {', '.join(ORGANISATION_TYPES)}")
+    logo_entry = get("logo")
+    logo = read.text(logo_entry)
     cluster = ClusterSource(
         path=path, id=named.ident, name=named.name, short_name=read.text(get("short_name")),
         website=website, description=read.localized(get("description"), languages),
-        body=named.source.body, body_line=named.source.body_line,
+        type=kind, logo=logo.lstrip("/") if logo else None,
+        logo_line=logo_entry.line if logo_entry else 1,
+        **_texts(named, languages, problems),
     )
     return _finish(cluster, named, problems)

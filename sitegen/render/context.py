@@ -11,8 +11,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from sitegen.config import LanguageConfig
-from sitegen.model import Article
+from sitegen.config import LanguageConfig, SiteConfig
+from sitegen.model import Article, LocalText
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +37,35 @@ def standfirst(article: Article) -> str:
     summary = " ".join(article.summary.split())
     return "" if not summary or " ".join(opening.split()) == summary else article.summary
 
+
+
+@dataclass(frozen=True, slots=True)
+class TextView:
+    """A person's or organisation's text as a page shows it: `other` is set when the
+    text is another language's (the page's own is missing), for the element's `lang`
+    attribute and the note "only in Norwegian"."""
+
+    html: str
+    other: LanguageConfig | None = None
+    other_name: str = ""  # that language's name in the page's language ("norsk")
+
+
+def text_view(config: SiteConfig, text: LocalText | None, lang: str) -> TextView | None:
+    if text is None or not text.html:
+        return None
+    if not text.fallback or text.lang is None or text.lang not in config.language_codes:
+        return TextView(text.html)
+    from babel import Locale
+
+    other = config.language(text.lang)
+    names = Locale.parse(config.language(lang).locale).languages
+    name = names.get(text.lang) or names.get(Locale.parse(other.locale).language) or text.lang
+    return TextView(text.html, other, name)
+
+
+def initials(name: str) -> str:
+    """'Kjell Reidar Mydske' -> 'KM': a portrait's placeholder."""
+    words = [word for word in name.replace("-", " ").split() if word[:1].isalpha()]
+    if not words:
+        return ""
+    return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()

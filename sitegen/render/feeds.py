@@ -110,8 +110,9 @@ def _item(config: SiteConfig, article: Article, people: Mapping[str, Person],
         f'      <guid isPermaLink="true">{escape(link)}</guid>',
         f"      <pubDate>{rfc822(article.date.astimezone(tz))}</pubDate>",
     ]
-    lines += [f"      <dc:creator>{escape(people[i].name)}</dc:creator>"
-              for i in article.authors]
+    lines += [f"      <dc:creator>{escape(name)}</dc:creator>"
+              for name in [clusters[i].name for i in article.organisation_authors]
+              + [people[i].name for i in article.authors]]
     lines += [f"      <category>{escape(clusters[i].name)}</category>"
               for i in article.clusters]
     lines += [f"      <category>{escape(tag.name)}</category>" for tag in article.tags]

@@ -94,8 +94,10 @@ def person_json(config: SiteConfig, person: Person, lang: str) -> dict[str, Any]
 
 
 def article_json(config: SiteConfig, article: Article, authors: Sequence[Person],
-                 clusters: Sequence[Cluster]) -> dict[str, Any]:
-    """`authors` and `clusters`: the article's, in its order."""
+                 clusters: Sequence[Cluster],
+                 organisations: Sequence[Cluster] = ()) -> dict[str, Any]:
+    """`authors`, `clusters` and `organisations` (in the byline): the article's, in its
+    order."""
     base = config.base_url
     language = config.language(article.lang)
     url = full_url(base, article.url)
@@ -106,9 +108,12 @@ def article_json(config: SiteConfig, article: Article, authors: Sequence[Person]
         "dateModified": article.modified.isoformat(),
         "inLanguage": language.html_lang,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url}, "url": url,
-        "author": [{"@type": "Person", "name": person.name,
-                    "url": full_url(base, urls.person(article.lang, person.id))}
-                   for person in authors] or [_publisher(config)],
+        "author": [*({"@type": "Organization", "name": org.name,
+                      "url": full_url(base, urls.cluster(article.lang, org.id))}
+                     for org in organisations),
+                   *({"@type": "Person", "name": person.name,
+                      "url": full_url(base, urls.person(article.lang, person.id))}
+                     for person in authors)] or [_publisher(config)],
         "publisher": _publisher(config),
     }
     if article.image:

@@ -26,6 +26,7 @@ from sitegen import urls
 from sitegen.config import LanguageConfig, SiteConfig
 from sitegen.i18n import Formatter, load_translations
 from sitegen.locations import DEFAULT_THEME
+from sitegen.render.context import initials
 
 
 def theme_dirs(site_root: Path, name: str) -> list[Path]:
@@ -132,6 +133,7 @@ def load_theme(site_root: Path, config: SiteConfig) -> Theme:
             absolute=lambda url, base=config.base_url: urls.absolute(base, url),
             language_name=lambda other, own=False, here=language.locale: language_name(
                 other, here, own),
+            initials=initials,
         )
         env.globals.update(urls=urls, config=config, translator=catalogues.__getitem__)
         environments[language.code] = env

@@ -12,7 +12,7 @@ from sitegen.model import Image
 
 
 def check_refs(path: str, refs: Iterable[Ref], known: Iterable[str], kind: str,
-               folder: str) -> list[Problem]:
+               folder: str, code: str = "", hint: str = "") -> list[Problem]:
     """An unknown id is an error naming the closest existing id."""
     known = set(known)
     problems = []
@@ -20,7 +20,8 @@ def check_refs(path: str, refs: Iterable[Ref], known: Iterable[str], kind: str,
         if ref.id not in known:
             problems.append(error(
                 path, ref.line, f"unknown {kind} '{ref.id}'{suggestion(ref.id, known)}",
-                f"ids are file names in {folder}/ without '.md'", code=f"unknown-{kind}"))
+                hint or f"ids are file names in {folder}/ without '.md'",
+                code=code or f"unknown-{kind}"))
     return problems
 
 

@@ -80,18 +80,52 @@ def _person(source: PersonSource, loaded: Loaded, cluster_ids: set[str],
                                             source.name, source.photo_credit, loaded.media,
                                             "photo")
         problems += photo_problems
-    bio = render_body(source.body, lambda target: target, unsafe_html) if source.body.strip() \
-        else None
+    shared, texts = _texts(source.body, source.texts, unsafe_html)
     return Person(source.id, source.name, source.role, source.organization, source.email,
-                  source.phone, photo, unique_ids(source.clusters), bio.html if bio else "",
-                  source.path), problems
+                  source.phone, photo, unique_ids(source.clusters), shared,
+                  source.path, texts), problems
 
 
-def _cluster(source: ClusterSource, unsafe_html: bool) -> Cluster:
-    body = render_body(source.body, lambda target: target, unsafe_html).html \
-        if source.body.strip() else ""
+def _texts(shared: str, texts: dict[str, str], unsafe_html: bool
+           ) -> tuple[str, dict[str, str]]:
+    """The shared text and each language's as HTML; text outside the language blocks
+    stands before each language's own."""
+    def html(text: str) -> str:
+        return render_body(text, lambda target: target, unsafe_html).html \
+            if text.strip() else ""
+
+    common = html(shared)
+    return ("" if texts else common,
+            {lang: common + html(text) for lang, text in texts.items()})
+
+
+def _cluster(source: ClusterSource, loaded: Loaded, unsafe_html: bool
+             ) -> tuple[Cluster, list[Problem]]:
+    problems: list[Problem] = []
+    logo = None
+    if source.logo:
+        logo, problems = media_image(source.path, source.logo_line, source.logo,
+                                     source.name, None, loaded.media, "logo")
+    shared, texts = _texts(source.body, source.texts, unsafe_html)
     return Cluster(source.id, source.name, source.short_name, source.website,
-                   source.description, body, source.path)
+                   source.description, shared, source.path, texts, source.type,
+                   logo), problems
+
+
+def check_article_refs(source: ArticleSource, person_ids: set[str],
+                       cluster_ids: set[str]) -> list[Problem]:
+    """Bylines name people or organisations (a press office); contacts and mentions
+    people; clusters organisations."""
+    return [
+        *check_refs(source.path, source.authors, person_ids | cluster_ids, "person",
+                    "content/people", code="unknown-author",
+                    hint="ids are file names in content/people/ without '.md' (or, for a "
+                    "byline by an organisation, in content/clusters/)"),
+        *check_refs(source.path, source.contacts, person_ids, "person", "content/people"),
+        *check_refs(source.path, source.mentions, person_ids, "person", "content/people"),
+        *check_refs(source.path, source.clusters, cluster_ids, "cluster",
+                    "content/clusters"),
+    ]
 
 
 def _translation_groups(articles: Iterable[ArticleSource]) -> dict[str, dict[str, str]]:
@@ -103,9 +137,10 @@ def _translation_groups(articles: Iterable[ArticleSource]) -> dict[str, dict[str
 
 
 def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
-             body: RenderedBody, loaded: Loaded, public_at: datetime | None
-             ) -> tuple[Article | None, list[Problem]]:
-    """`public_at`: when its story is public by the clock (its date, or a later embargo)."""
+             body: RenderedBody, loaded: Loaded, public_at: datetime | None,
+             person_ids: frozenset[str] = frozenset()) -> tuple[Article | None, list[Problem]]:
+    """`public_at`: when its story is public by the clock (its date, or a later embargo);
+    `person_ids`: the people, so that any other author is an organisation."""
     problems: list[Problem] = []
     image = None
     if source.image:
@@ -134,13 +169,17 @@ def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
         key=f"{source.lang}/{source.rel}", lang=source.lang, slug=source.slug,
         url=urls.article(source.lang, source.slug), title=source.title, date=source.date,
         updated=source.updated, summary=source.summary or body.first_paragraph,
-        authors=unique_ids(source.authors), contacts=unique_ids(source.contacts),
+        authors=tuple(i for i in unique_ids(source.authors) if i in person_ids),
+        contacts=unique_ids(source.contacts),
         clusters=unique_ids(source.clusters), tags=tags,
         translation_key=translation_key(source), image=image, body_html=body.html,
         body_digest=body.digest,
         words=body.words, draft=source.draft,
         embargoed=(public_at or source.date) > options.now, source=source.path,
         public_at=public_at,
+        organisation_authors=tuple(i for i in unique_ids(source.authors)
+                                   if i not in person_ids),
+        mentions=unique_ids(source.mentions),
     )
     return article, problems
 
@@ -155,8 +194,11 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
     cluster_ids = {c.id for c in loaded.clusters} | _stems(loaded.failed, "content/clusters/")
     person_ids = {p.id for p in loaded.people} | _stems(loaded.failed, "content/people/")
     memo = memo if memo is not None else ResolveMemo()
-    clusters = {c.id: memo.same_record("c:" + c.id, _cluster(c, config.unsafe_html))
-                for c in loaded.clusters}
+    clusters: dict[str, Cluster] = {}
+    for cluster_source in loaded.clusters:
+        cluster, cluster_problems = _cluster(cluster_source, loaded, config.unsafe_html)
+        clusters[cluster_source.id] = memo.same_record("c:" + cluster_source.id, cluster)
+        problems += cluster_problems
     people: dict[str, Person] = {}
     for source in loaded.people:
         person, person_problems = _person(source, loaded, cluster_ids, config.unsafe_html)
@@ -182,12 +224,7 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
     memo.targets = targets
     articles: dict[str, Article] = {}
     for source in loaded.articles:
-        for refs, ids, kind, folder in (
-            (source.authors, person_ids, "person", "content/people"),
-            (source.contacts, person_ids, "person", "content/people"),
-            (source.clusters, cluster_ids, "cluster", "content/clusters"),
-        ):
-            problems += check_refs(source.path, refs, ids, kind, folder)
+        problems += check_article_refs(source, person_ids, cluster_ids)
         if not public(source):
             continue
         body = rendered[source.path]
@@ -200,7 +237,7 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
             article, article_problems = known[1], []
         else:
             article, article_problems = _article(source, options, targets, body, loaded,
-                                                 public_at)
+                                                 public_at, frozenset(person_ids))
             if not article_problems:  # reused only while it has nothing to report
                 memo.built[source.path] = (signature, article)
         problems += article_problems
@@ -242,7 +279,7 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
                 body = render_body(source.body, partial(preview_targets.rewrite, source.path),
                                    config.unsafe_html)
                 return _article(source, options, preview_targets, body, loaded,
-                                _clock(schedule, source))[0]
+                                _clock(schedule, source), frozenset(person_ids))[0]
 
             found_previews, preview_assets = previews.previews(
                 versions, options.preview_secret or "", previews.PreviewInputs(
@@ -288,19 +325,22 @@ def make_listings(articles: dict[str, Article], by_language: dict[str, tuple[str
     by_person: dict[tuple[str, str], list[str]] = defaultdict(list)
     by_cluster: dict[tuple[str, str], list[str]] = defaultdict(list)
     by_tag: dict[tuple[str, str], list[str]] = defaultdict(list)
+    press_contacts: set[str] = set()
     for lang, keys in by_language.items():
         for key in keys:  # newest first, so every list is too
             article = articles[key]
-            for ident in dict.fromkeys(article.authors + article.contacts):
+            for ident in dict.fromkeys(article.authors + article.contacts + article.mentions):
                 by_person[lang, ident].append(key)
-            for ident in article.clusters:
+            for ident in dict.fromkeys(article.clusters + article.organisation_authors):
                 by_cluster[lang, ident].append(key)
             for tag in article.tags:
                 by_tag[lang, tag.slug].append(key)
+            press_contacts.update(article.contacts)
     freeze = lambda d: {k: tuple(v) for k, v in d.items()}  # noqa: E731
     clusters = freeze(by_cluster)
     return Listings(freeze(by_person), clusters, freeze(by_tag),
-                    related_keys(articles, clusters, related_memo))
+                    related_keys(articles, clusters, related_memo),
+                    frozenset(press_contacts))
 
 
 MEDIA_PATH = re.compile(r"""(?:\.\./|/)*media/[^\s)"'<>]+""")
@@ -312,7 +352,8 @@ def _media_uses(loaded: Loaded, published: Iterable[ArticleSource],
     """Media used only by drafts or embargoed articles (publishing them would let a
     reader guess the story, a new leader's portrait, before it is out), and the media
     each unpublished article uses (what its embargo preview copies)."""
-    public_use = {p.photo for p in loaded.people if p.photo}
+    public_use = {p.photo for p in loaded.people if p.photo} | {
+        c.logo for c in loaded.clusters if c.logo}
     for article in published:
         if article.image:
             public_use.add(article.image)
