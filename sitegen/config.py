@@ -26,28 +26,8 @@ TOP_KEYS = {
     "base_url", "theme", "default_language", "feed_items", "unsafe_html", "languages",
     "publisher", "title",
 }
-LANGUAGE_KEYS = {"title", "description", "locale", "timezone"}
+LANGUAGE_KEYS = {"title", "description", "locale", "timezone", "publisher"}
 PUBLISHER_KEYS = {"name", "email", "phone", "url", "address"}
-
-
-@dataclass(frozen=True, slots=True)
-class LanguageConfig:
-    """One language of the site: its folder under content/ and how to format for it."""
-
-    code: str  # the folder under content/ and the first URL segment: "da", "no"
-    title: str
-    description: str
-    locale: str  # Babel locale, e.g. "da_DK", "nb_NO"
-    timezone: str  # IANA name, e.g. "Europe/Copenhagen"
-
-    @property
-    def tz(self) -> tzinfo:
-        return ZoneInfo(self.timezone)
-
-    @property
-    def html_lang(self) -> str:
-        """BCP 47 tag for <html lang> and RSS: "no" content is Bokmål, so "nb"."""
-        return Locale.parse(self.locale).language
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +40,27 @@ class Publisher:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguageConfig:
+    """One language of the site: its folder under content/ and how to format for it."""
+
+    code: str  # the folder under content/ and the first URL segment: "da", "no"
+    title: str
+    description: str
+    locale: str  # Babel locale, e.g. "da_DK", "nb_NO"
+    timezone: str  # IANA name, e.g. "Europe/Copenhagen"
+    publisher: Publisher | None = None  # [languages.<code>.publisher]: this language's own
+
+    @property
+    def tz(self) -> tzinfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def html_lang(self) -> str:
+        """BCP 47 tag for <html lang> and RSS: "no" content is Bokmål, so "nb"."""
+        return Locale.parse(self.locale).language
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     base_url: str  # always ends with "/"
     theme: str
@@ -68,6 +69,14 @@ class SiteConfig:
     unsafe_html: bool
     languages: tuple[LanguageConfig, ...]
     publisher: Publisher = field(default_factory=Publisher)
+
+    def publisher_for(self, code: str | None) -> Publisher:
+        """Who publishes the pages of a language: its own [languages.<code>.publisher],
+        else the site's [publisher]."""
+        for lang in self.languages:
+            if lang.code == code and lang.publisher is not None:
+                return lang.publisher
+        return self.publisher
 
     def language(self, code: str) -> LanguageConfig:
         for lang in self.languages:
@@ -198,16 +207,8 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Problem]]:
                  f"default_language '{default_language}' is not one of the languages "
                  f"({', '.join(codes)}){suggestion(default_language, codes)}")
 
-    publisher_data = data.get("publisher", {})
-    publisher = Publisher()
-    if not isinstance(publisher_data, dict):
-        top.fail("publisher", "[publisher] must be a table")
-    else:
-        reader = _Reader(publisher_data, text, "publisher.", problems)
-        reader.check_keys(PUBLISHER_KEYS)
-        values = {k: v for k, v in publisher_data.items()
-                  if k in PUBLISHER_KEYS and isinstance(v, str)}
-        publisher = Publisher(**values)
+    publisher = _publisher(data.get("publisher", {}), text, "publisher", top, problems) \
+        or Publisher()
 
     if any(p.is_error for p in problems):
         return None, problems
@@ -240,8 +241,23 @@ def _load_languages(raw: Any, text: str, problems: list[Problem]) -> list[Langua
         if timezone and not _is_timezone(timezone):
             reader.fail("timezone", f"unknown time zone '{timezone}' in [languages.{code}]",
                         'use an IANA name such as "Europe/Copenhagen"')
-        languages.append(LanguageConfig(code, title, str(description), locale, timezone))
+        publisher = _publisher(table["publisher"], text, f"languages.{code}.publisher",
+                               reader, problems) if "publisher" in table else None
+        languages.append(LanguageConfig(code, title, str(description), locale, timezone,
+                                        publisher))
     return languages
+
+
+def _publisher(raw: Any, text: str, where: str, parent: _Reader,
+               problems: list[Problem]) -> Publisher | None:
+    """A [publisher] table: the site's, or one language's own."""
+    if not isinstance(raw, dict):
+        parent.fail(where.rsplit(".", 1)[-1], f"[{where}] must be a table")
+        return None
+    reader = _Reader(raw, text, f"{where}.", problems)
+    reader.check_keys(PUBLISHER_KEYS)
+    return Publisher(**{k: v for k, v in raw.items() if k in PUBLISHER_KEYS
+                        and isinstance(v, str)})
 
 
 def _is_locale(name: str) -> bool:

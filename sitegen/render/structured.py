@@ -65,8 +65,8 @@ def to_script(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _publisher(config: SiteConfig) -> dict[str, Any]:
-    publisher = config.publisher
+def _publisher(config: SiteConfig, lang: str | None = None) -> dict[str, Any]:
+    publisher = config.publisher_for(lang)
     data: dict[str, Any] = {"@type": "Organization",
                             "name": publisher.name or config.languages[0].title}
     if publisher.url:
@@ -113,8 +113,8 @@ def article_json(config: SiteConfig, article: Article, authors: Sequence[Person]
                      for org in organisations),
                    *({"@type": "Person", "name": person.name,
                       "url": full_url(base, urls.person(article.lang, person.id))}
-                     for person in authors)] or [_publisher(config)],
-        "publisher": _publisher(config),
+                     for person in authors)] or [_publisher(config, article.lang)],
+        "publisher": _publisher(config, article.lang),
     }
     if article.image:
         data["image"] = [full_url(base, article.image.src)]
