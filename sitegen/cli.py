@@ -295,16 +295,21 @@ def run_check(args: argparse.Namespace) -> int:
                 print("Steps:")
                 _print_timings(timeline, None, "review: translations, people, links...")
             print(f"{errors} error(s), {warnings} warning(s)")
-            if notes:
+            more = "" if args.verbose else " (--verbose lists them)"
+            stories = [note for note in notes if note.code == "one-language"]
+            if stories:
                 from sitegen.scaffold import language_name
 
                 by_language: dict[str, int] = {}
-                for note in notes:
+                for note in stories:
                     lang = language_name(note.path.split("/")[1])
                     by_language[lang] = by_language.get(lang, 0) + 1
                 counts = ", ".join(f"{n} in {lang}" for lang, n in sorted(by_language.items()))
-                more = "" if args.verbose else " (--verbose lists them)"
                 print(f"Stories in one language only: {counts}{more}")
+            texts = len(notes) - len(stories)
+            if texts:
+                print(f"Texts of people and organisations not in every language: {texts}"
+                      f"{more}")
     return EXIT_CONTENT if errors or (args.strict and warnings) else EXIT_OK
 
 

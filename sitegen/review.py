@@ -18,7 +18,8 @@ only with --strict:
 
 Stories in one language only (without a translation_key) are not warnings: many are
 meant for one country's readers. They come back as notes: counted in the summary and
-listed with --verbose, never failing the run.
+listed with --verbose, never failing the run. So do people's and organisations' texts
+missing in a language (text-missing): their pages show another language's, marked.
 
 Everything here is a pure function of the loaded sources and the site model, except
 `review_site`, which gets them through the pipeline's own steps.
@@ -108,6 +109,31 @@ def translations(loaded: Loaded, languages: Sequence[str],
 
 # --- people and clusters ---------------------------------------------------------------
 
+def untranslated_texts(loaded: Loaded, languages: Sequence[str]) -> list[Problem]:
+    """Notes: a person's or organisation's text missing in a language (its pages there
+    show another language's, marked), or written once for every language."""
+    notes: list[Problem] = []
+    if len(languages) < 2:
+        return notes
+    for source in (*loaded.people, *loaded.clusters):
+        if source.texts:
+            for code in languages:
+                if code not in source.texts:
+                    shown = next(iter(source.texts))
+                    notes.append(warning(
+                        source.path, None, f"no {language_name(code)} text: its "
+                        f"{language_name(code)} pages show the {language_name(shown)} one",
+                        f"add a '::: {code}' block with the {language_name(code)} text",
+                        code="text-missing"))
+        elif source.body.strip():
+            notes.append(warning(
+                source.path, source.body_line, "one text for every language: readers of "
+                "the other languages get it as it is", "write it once per language, in "
+                f"blocks: {', '.join(f'::: {c}' for c in languages)} (docs/content.md)",
+                code="text-missing"))
+    return notes
+
+
 def unreachable_contacts(loaded: Loaded) -> list[Problem]:
     """People named as contacts whom a reader cannot phone or write to."""
     used: dict[str, list[str]] = defaultdict(list)
@@ -139,9 +165,12 @@ def _mentioned(texts: Sequence[str], words: Iterable[str]) -> bool:
 
 def unused(loaded: Loaded, languages: Sequence[str]) -> list[Problem]:
     """People and clusters that no article (drafts included) uses: names as author,
-    contact or cluster, links to their page, or mentions by name in its text."""
-    people = {ref.id for a in loaded.articles for ref in (*a.authors, *a.contacts)}
-    clusters = {ref.id for a in loaded.articles for ref in a.clusters}
+    contact, mentioned person or cluster, links to their page, or mentions by name in
+    its text."""
+    people = {ref.id for a in loaded.articles
+              for ref in (*a.authors, *a.contacts, *a.mentions)}
+    # An author may be an organisation (a press office's byline).
+    clusters = {ref.id for a in loaded.articles for ref in (*a.clusters, *a.authors)}
     texts = _texts(loaded)
     problems = [
         warning(person.path, None, f"no article names {person.name} ({person.id}): not as "
@@ -325,6 +354,7 @@ def review(loaded: Loaded, site: Site, pages: Sequence[Page]) -> Review:
     """Every reviewer's finding about a site that builds."""
     published = {a.source for a in site.articles.values()}
     translation_warnings, notes = translations(loaded, site.config.language_codes, published)
+    notes += untranslated_texts(loaded, site.config.language_codes)
     found = [
         *translation_warnings, *unreachable_contacts(loaded),
         *unused(loaded, site.config.language_codes),
