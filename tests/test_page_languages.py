@@ -14,7 +14,6 @@ rightly; the rest are headings, lists of names and short lines
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,92 +22,8 @@ from bs4 import BeautifulSoup, Tag
 from conftest import NOW, REPO, copy_sample
 
 from sitegen.cli import main
+from sitegen.language import judge
 from sitegen.load.texts import split_languages
-
-# Function words written one way in each language (lower case).
-DANISH = frozenset("""
-af efter mellem blev bliver havde nogle nogen noget meget igennem gennem ud op sig mig
-dig nu hvad fik gør endnu selskabet virksomhed virksomheder virksomheden virksomhederne
-hende jer vores mere blandt især tilbage bruge bruger bruges søge tage sige give
-""".split())
-NORWEGIAN = frozenset("""
-av etter mellom ble blir hadde noen noe mye gjennom ut opp seg meg deg nå hva fikk
-gjør ennå bare selskapet bedrift bedrifter bedriften bedriftene vår våre henne dere mer
-blant tilbake bruke bruker brukes søke ta si gi å
-""".split())
-# Spellings that differ (what the two languages write differently, not what they mean).
-DANISH_SHAPES = (
-    lambda w: w.startswith(("udv", "uds", "udf", "udd", "uden", "udb", "udg", "udn")),
-    lambda w: "tion" in w,  # innovation, organisation (Norwegian: -sjon)
-    lambda w: w.endswith(("ence", "encen", "encer")),  # konference (konferanse)
-    lambda w: w.endswith(("heden", "heder")) or (w.endswith("hed") and len(w) > 5),
-    lambda w: w.endswith("erne") and len(w) > 5,  # klyngerne (klyngene)
-    lambda w: "skab" in w,  # selskab (selskap)
-    lambda w: w.startswith(("indsp", "indsa", "indfø", "indgå", "inden", "indeh", "indbl",
-                            "indle")),  # indspil (innspill)
-    lambda w: w.startswith("af") and len(w) > 4,  # afdeling (avdeling)
-    lambda w: w.startswith("erhverv"),  # erhvervsliv (næringsliv)
-    lambda w: w.endswith("eret") and len(w) > 5,  # baseret (basert)
-    lambda w: "ej" in w or "øj" in w,  # arbejde, højt (arbeid, høyt)
-)
-NORWEGIAN_SHAPES = (
-    lambda w: w.startswith(("utv", "uts", "utf", "utd", "uten", "utb", "utg", "utn")),
-    lambda w: "sjon" in w,
-    lambda w: w.endswith(("anse", "ansen", "anser")),
-    lambda w: w.endswith(("heten", "heter")) or (w.endswith("het") and len(w) > 5),
-    lambda w: w.endswith("ene") and len(w) > 5,
-    lambda w: "skap" in w,
-    lambda w: w.startswith(("innsp", "innsa", "innfø", "inngå", "innen", "inneh", "innbl",
-                            "innle")),
-    lambda w: w.startswith("av") and len(w) > 4 and w != "avis",
-    lambda w: w.startswith("nærings"),
-    lambda w: len(w) > 6 and w.endswith("ert") and w[-4] in "slnt",
-    lambda w: w.startswith(("gj", "kj", "skj")) or "øy" in w or "ei" in w,
-)
-MIN_MARKERS = 2
-WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-# Addresses and link targets are not text: "erhvervnorddanmark.dk" on a Norwegian page.
-NOT_TEXT = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\]\([^)]*\)")
-
-
-def word_language(word: str) -> str | None:
-    if word in DANISH:
-        return "da"
-    if word in NORWEGIAN:
-        return "no"
-    if len(word) < 4:
-        return None
-    if any(shape(word) for shape in DANISH_SHAPES):
-        return "da"
-    if any(shape(word) for shape in NORWEGIAN_SHAPES):
-        return "no"
-    return None
-
-
-def words(text: str) -> list[str]:
-    """The lower-case words of a text: a sentence's first word is lowered, any other
-    capitalised word is a name ("Smart Innovation Norway") and left out."""
-    found: list[str] = []
-    for sentence in re.split(r"(?:^|[.!?:]\s+|\n[-*#>\s]*)", NOT_TEXT.sub(" ", text)):
-        for number, word in enumerate(WORD.findall(sentence)):
-            word = word.lower() if number == 0 else word
-            if word.islower():
-                found.append(word)
-    return found
-
-
-def judge(text: str) -> str | None:
-    """'da', 'no', or None when the text has too few telling words to say."""
-    languages = [word_language(word) for word in words(text)]
-    da, no = languages.count("da"), languages.count("no")
-    if da + no < MIN_MARKERS:
-        return None
-    if da >= 3 * max(no, 1):
-        return "da"
-    if no >= 3 * max(da, 1):
-        return "no"
-    return None
-
 
 BLOCKS = ("p", "li", "h1", "h2", "h3", "td", "figcaption", "dd", "blockquote")
 HTML_LANG = {"da": "da", "no": "nb"}

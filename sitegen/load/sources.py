@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 
 from sitegen.errors import Problem, error, suggestion, warning
+from sitegen.language import FAMILY, NAMES, other_language
 from sitegen.load.fields import FieldReader
 from sitegen.load.frontmatter import Entry, SourceText, decode, split
 from sitegen.load.records import (
@@ -97,6 +98,13 @@ def load_article(path: str, data: bytes, lang: str, tz: tzinfo) -> tuple[Article
         mentions=read.ids(get("mentions")),
     )
     problems += read.problems
+    looks = other_language(source.body, lang)
+    if looks is not None:
+        problems.append(warning(
+            path, source.body_line, f"the text looks {NAMES[looks]}, but the file is in "
+            f"content/{lang}/, so it is published as {NAMES[FAMILY[lang]]}",
+            f"move the file to the {NAMES[looks]} folder (content/{looks}/...) if it is "
+            f"the {NAMES[looks]} version", code="language-folder"))
     if any(p.is_error for p in problems):
         return None, problems
     return article, problems
