@@ -17,7 +17,7 @@ from sitegen.cli import make_parser
 BROKEN = {"content/da/2021/mission-possible.md": "---\ntitle: A\ndate: 2021-11-01\n"
                                                  "authors: [kurt-benetsen]\n---\nTekst.\n"}
 WARNING = {"content/da/2021/mission-possible.md": "---\ntitle: A\ndate: 2021-11-01\n"
-                                                  "autors: [kurt-bennetsen]\n---\nTekst.\n"}
+                                                  "farve: blå\n---\nTekst.\n"}
 
 
 def commands() -> list[str]:
@@ -90,7 +90,7 @@ def test_warnings_are_printed_but_the_build_succeeds(make_site, run_cli):
     code, out, err = run_cli("build", "--site", make_site(WARNING), "--now", NOW)
     assert code == 0
     assert ("content/da/2021/mission-possible.md:4: warning: unknown front-matter key "
-            "'autors' (did you mean 'authors'?)") in err
+            "'farve'; it is ignored") in err
 
 
 def test_quiet_prints_only_problems(make_site, run_cli):

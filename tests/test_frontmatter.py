@@ -115,18 +115,21 @@ def test_front_matter_that_is_not_a_mapping_is_an_error(yaml_text, line):
     assert problem.line == line
 
 
-@pytest.mark.parametrize("yaml_text, line", [
-    ("title: A\ndate: 2021-11-01\nsummary: Tid: nu", 4),
-    ("title: A\nauthors: [a, b\ndate: 2021-11-01", 3),  # where the list was opened
-    ('title: "A\ndate: 2021-11-01', 2),  # where the quote was opened
-    ("title: A\n\tdate: 2021", 3),
-    ("title: *nothing", 2),
+@pytest.mark.parametrize("yaml_text, line, message", [
+    ("title: A\ndate: 2021-11-01\nsummary: Tid: nu", 4, "the front matter is not valid YAML"),
+    # Where the list or the quote was opened, named as such.
+    ("title: A\nauthors: [a, b\ndate: 2021-11-01", 3,
+     "the list ('[') opened on line 3 is never closed"),
+    ('title: "A\ndate: 2021-11-01', 2, 'the quote (") opened on line 2 is never closed'),
+    ("title: A\n\tdate: 2021", 3,
+     "a tab at column 1: the front matter must be indented with spaces"),
+    ("title: *nothing", 2, "the front matter is not valid YAML"),
 ])
-def test_malformed_yaml_is_an_error_on_its_line(yaml_text, line):
+def test_malformed_yaml_is_an_error_on_its_line(yaml_text, line, message):
     source, problems = parse(f"---\n{yaml_text}\n---\nText\n")
     assert source is None
     problem = one(problems)
-    assert problem.message.startswith("the front matter is not valid YAML")
+    assert problem.message.startswith(message)
     assert problem.line == line
 
 

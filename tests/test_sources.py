@@ -100,15 +100,23 @@ def test_an_image_path_from_the_root_is_made_relative_to_content():
     assert record is not None and record.image == "media/a.jpg"
 
 
-def test_an_unknown_key_is_a_warning_that_suggests_the_known_key():
+def test_a_misspelt_key_is_an_error_that_suggests_the_known_key():
+    """`autors:` would publish the story without its byline, `embarg:` a release
+    before its embargo: a key one slip away from a known one stops the build."""
     record, problems = article("---\ntitle: A\ndate: 2022-01-01\nautors: [a]\n---\n")
-    assert record is not None  # a warning does not stop the article
+    assert record is None
     assert len(problems) == 1
     problem = problems[0]
-    assert not problem.is_error
+    assert problem.is_error
     assert problem.line == 4
-    assert problem.message.startswith("unknown front-matter key 'autors' "
-                                      "(did you mean 'authors'?)")
+    assert problem.message == "unknown front-matter key 'autors' (did you mean 'authors'?)"
+
+
+def test_an_unknown_key_far_from_any_known_one_is_a_warning():
+    record, problems = article("---\ntitle: A\ndate: 2022-01-01\nfarve: blå\n---\n")
+    assert record is not None  # a warning does not stop the article
+    assert [(p.line, p.message, p.is_error) for p in problems] == [
+        (4, "unknown front-matter key 'farve'; it is ignored", False)]
 
 
 def test_all_errors_of_one_file_are_reported_together():

@@ -29,6 +29,12 @@ def toml(old: str, new: str) -> dict[str, str]:
 OK = ("title: X", "date: 2022-01-01")  # lines 2 and 3 of an article
 
 ERRORS = [
+    ("misspelt key", {X: md(*OK, "autors: [kurt-bennetsen]")},
+     f"{X}:4: unknown front-matter key 'autors' (did you mean 'authors'?)"),
+    ("tab in the indentation", {X: md(*OK, "tags:\n\t- eksport")},
+     f"{X}:5: a tab at column 1: the front matter must be indented with spaces"),
+    ("quote never closed", {CLUSTER: md("name: \"Green Hub", "description: x")},
+     f"{CLUSTER}:2: the quote (\") opened on line 2 is never closed"),
     # -- the file itself
     ("empty file", {X: "\n\n"}, f"{X}: the file is empty"),
     ("binary file", {X: b"\x89PNG\r\n\x1a\n\x00\x00"},
@@ -45,7 +51,7 @@ ERRORS = [
     ("malformed YAML", {X: md(*OK, "summary: Tid: nu")},
      f"{X}:4: the front matter is not valid YAML"),
     ("unclosed quote", {X: md(*OK, 'summary: "Tid', "tags: [a]")},
-     f"{X}:4: the front matter is not valid YAML"),
+     f"{X}:4: the quote (\") opened on line 4 is never closed"),
     ("key given twice", {X: md(*OK, "title: Y")}, f"{X}:4: 'title' is given twice"),
     ("control character", {X: md(*OK, "summary: a\x1bb")},
      f"{X}:4: the front matter contains a control character (U+001B)"),
@@ -157,8 +163,8 @@ def test_the_table_has_one_row_per_kind():
 
 
 WARNINGS = [
-    ("unknown key", {X: md(*OK, "autors: [kurt-bennetsen]")},
-     f"{X}:4: warning: unknown front-matter key 'autors' (did you mean 'authors'?)"),
+    ("unknown key", {X: md(*OK, "farve: blå")},
+     f"{X}:4: warning: unknown front-matter key 'farve'; it is ignored"),
     ("unknown key of a person", {PERSON: md("name: Kurt", "telefon: '1234'")},
      f"{PERSON}:3: warning: unknown front-matter key 'telefon'"),
     ("stray file", {"content/da/2022/la.jpg": b"\xff\xd8"},

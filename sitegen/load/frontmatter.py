@@ -89,9 +89,41 @@ def _yaml_problem(path: str, yaml_text: str, exc: Exception) -> Problem:
         opened = (exc.context or "").startswith(OPENED_AT) and exc.context_mark
         mark = exc.context_mark if opened else exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 2
+        if opened and mark is not None:
+            return _never_closed(path, yaml_text, exc.context or "", mark, line)
         return error(path, line, f"the front matter is not valid YAML: "
                      f"{exc.problem or 'invalid YAML'}", YAML_HINT)
     return error(path, 2, "the front matter is not valid YAML", YAML_HINT)
+
+
+def _never_closed(path: str, yaml_text: str, context: str, mark: yaml.Mark,
+                  line: int) -> Problem:
+    """A quote or a list opened and not closed: say which, and where it opened (YAML
+    itself says only "found unexpected end of stream", at the end of the block)."""
+    row = yaml_text.split("\n")[mark.line] if mark.line < len(yaml_text.split("\n")) else ""
+    opener = row[mark.column:mark.column + 1] or '"'
+    key = row.split(":", 1)[0].strip() if ":" in row else "title"
+    if context.startswith("while scanning a quoted scalar"):
+        return error(path, line, f"the quote ({opener}) opened on line {line} is never closed",
+                     f"end the text with {opener} on the same line, e.g. {key}: "
+                     f"{opener}...{opener}", code="yaml-unclosed")
+    closer = {"[": "]", "{": "}"}.get(opener, "]")
+    return error(path, line, f"the list ('{opener}') opened on line {line} is never closed",
+                 f"end it with '{closer}' on the same line, e.g. {key}: [a, b]",
+                 code="yaml-unclosed")
+
+
+def _tab_indent(path: str, yaml_lines: list[str]) -> Problem | None:
+    """A tab in a line's indentation: YAML forbids tabs there, and says so obscurely
+    ("found character that cannot start any token")."""
+    for number, row in enumerate(yaml_lines):
+        indent = row[:len(row) - len(row.lstrip(" \t"))]
+        if "\t" in indent:
+            column = indent.index("\t") + 1
+            return error(path, number + 2, f"a tab at column {column}: the front matter "
+                         "must be indented with spaces", "replace the tab by spaces (most "
+                         "editors have a setting 'indent with spaces')", code="yaml-tab")
+    return None
 
 
 def split(path: str, text: str) -> tuple[SourceText | None, list[Problem]]:
@@ -113,7 +145,8 @@ def split(path: str, text: str) -> tuple[SourceText | None, list[Problem]]:
     try:
         root = yaml.compose(yaml_text, Loader=FAST_LOADER)
     except (yaml.YAMLError, RecursionError) as exc:
-        return None, [_yaml_problem(path, yaml_text, exc)]
+        tab = _tab_indent(path, yaml_lines)
+        return None, [tab if tab is not None else _yaml_problem(path, yaml_text, exc)]
     if root is None:
         return None, [error(path, 1, "the front matter is empty",
                             "write at least 'title:' and 'date:' between the '---' lines")]

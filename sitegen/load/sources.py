@@ -41,10 +41,17 @@ def _prepare(path: str, data: bytes, known: tuple[str, ...]) -> tuple[SourceText
         return None, problems
     for entry in source.entries:
         if entry.key not in known:
-            problems.append(warning(
-                path, entry.line, f"unknown front-matter key '{entry.key}'"
-                f"{suggestion(entry.key, known)}; it is ignored",
-                f"known keys: {', '.join(known)}", code="unknown-key"))
+            close = suggestion(entry.key, known)
+            if close:  # a typing slip: 'autors' would publish a story without its byline,
+                # 'embarg' a release before its embargo, so it stops the build.
+                problems.append(error(
+                    path, entry.line, f"unknown front-matter key '{entry.key}'{close}",
+                    f"correct the spelling; known keys: {', '.join(known)}",
+                    code="misspelt-key"))
+            else:
+                problems.append(warning(
+                    path, entry.line, f"unknown front-matter key '{entry.key}'; it is "
+                    "ignored", f"known keys: {', '.join(known)}", code="unknown-key"))
     return source, problems
 
 
