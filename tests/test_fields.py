@@ -248,3 +248,34 @@ def test_a_date_with_an_implausible_year_is_an_error(value):
     read = FieldReader(PATH)
     assert read.moment(entry(f"title: A\ndate: {value}", "date"), CPH) is None
     assert messages(read) == [(3, f"'date: {value}' has a year outside 1900-2999")]
+
+
+# control characters (escapes in quoted YAML let them in)
+
+
+@pytest.mark.parametrize("yaml_text, code", [
+    ('title: "Bell\\u0007"', "0007"),
+    ('title: "Nul\\0"', "0000"),
+    ('title: "Esc\\e"', "001B"),
+    ('title: "Not a character\\uFFFE"', "FFFE"),
+])
+def test_a_control_character_is_an_error_on_its_line(yaml_text, code):
+    reader = FieldReader(PATH)
+    assert reader.text(entry(yaml_text), required=True) is None
+    assert messages(reader) == [(2, f"'title' contains a control character (U+{code})")]
+
+
+def test_control_characters_in_lists_and_per_language_texts(monkeypatch):
+    reader = FieldReader(PATH)
+    assert reader.words(entry('tags: ["ok", "bad\\u0001"]')) == (("ok", 2),)
+    assert reader.localized(entry('role:\n  da: "Chef\\u0002"\n  no: Sjef'), LANGS) == {
+        "no": "Sjef"}
+    assert [m for _, m in messages(reader)] == [
+        "'tags' contains a control character (U+0001)",
+        "'role' contains a control character (U+0002)"]
+
+
+def test_tabs_and_line_breaks_stay_where_texts_allow_them():
+    reader = FieldReader(PATH)
+    assert reader.text(entry('summary: "Et\\tto\\ntre"')) == "Et\tto\ntre"
+    assert reader.problems == []

@@ -209,3 +209,15 @@ def test_every_kind_refuses_an_empty_file(loader):
     record, problems = loader(b"\n")
     assert record is None
     assert errors(problems) == [(None, "the file is empty")]
+
+
+def test_a_line_break_in_an_email_or_phone_is_an_error():
+    """It would end up in mailto: links, JSON-LD and vCards (a header injection in an
+    e-mail client that takes `mailto:` literally)."""
+    record, problems = load_person(
+        "content/people/a.md",
+        b'---\nname: A\nemail: "a@b.dk\\nBcc: x@y.dk"\nphone: "+45 12\\n34"\n---\n', LANGS)
+    assert record is None
+    assert [(p.line, p.message) for p in problems] == [
+        (3, "'a@b.dk Bcc: x@y.dk' is not an e-mail address"),
+        (4, "the phone number runs over several lines")]

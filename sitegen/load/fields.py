@@ -37,6 +37,12 @@ class Ref:
     line: int
 
 
+# Characters no text of a page or a contact card may hold: C0 controls but tab and
+# newline, DEL, and the two non-characters. YAML lets them in through escapes in quoted
+# texts ("\u0007"), and they would reach every page and vCard as they are.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+
+
 class FieldReader:
     """Reads the fields of one file; problems accumulate in `problems`."""
 
@@ -66,11 +72,24 @@ class FieldReader:
                       f"write it on one line: {entry.key}: ...")
             return None
         value = str(entry.node.value).strip()
+        if value and not self.clean(entry, value):
+            return None  # the control character is reported
         if not value:
             if required:
                 self.fail(entry, f"'{entry.key}' is empty", f"write a value after '{entry.key}:'")
             return None
         return value
+
+    def clean(self, entry: Entry, value: str, line: int | None = None) -> str:
+        """The value, or "" with an error when it holds a control character."""
+        found = CONTROL.search(value)
+        if found is None:
+            return value
+        self.fail(entry, f"'{entry.key}' contains a control character "
+                  f"(U+{ord(found.group()):04X})", "delete it: such characters come with "
+                  "text copied from other programs, or from an escape such as \\u0007",
+                  line=line)
+        return ""
 
     def localized(self, entry: Entry | None, languages: tuple[str, ...]) -> dict[str, str]:
         """A text for all languages, or a table with one text per language code."""
@@ -86,8 +105,8 @@ class FieldReader:
                               f"use one of: {', '.join(languages)}", line=line)
                 elif not isinstance(value_node, yaml.ScalarNode):
                     self.fail(entry, f"'{entry.key}.{code}' must be a text", line=line)
-                elif str(value_node.value).strip():
-                    result[code] = str(value_node.value).strip()
+                elif text := self.clean(entry, str(value_node.value).strip(), line):
+                    result[code] = text
             return result
         value = self.text(entry)
         return {code: value for code in languages} if value else {}
@@ -120,7 +139,8 @@ class FieldReader:
         else:
             self.fail(entry, f"'{entry.key}' must be a list such as [a, b]")
             return ()
-        return tuple((word, line) for word, line in items if word)
+        cleaned = [(self.clean(entry, word, line), line) for word, line in items if word]
+        return tuple((word, line) for word, line in cleaned if word)
 
     def ids(self, entry: Entry | None) -> tuple[Ref, ...]:
         """A list of person or cluster ids, each checked to be a valid id."""

@@ -169,10 +169,14 @@ def load_person(path: str, data: bytes, languages: tuple[str, ...]) -> tuple[
         return None, problems
     read, get = named.read, named.source.get
     email = read.text(get("email"))
-    if email and ("@" not in email or " " in email):
-        read.fail(get("email"), f"'{email}' is not an e-mail address", EMAIL_HINT)  # type: ignore[arg-type]
+    if email and ("@" not in email or any(ch.isspace() for ch in email)):
+        shown = " ".join(email.split())
+        read.fail(get("email"), f"'{shown}' is not an e-mail address", EMAIL_HINT)  # type: ignore[arg-type]
     phone = read.text(get("phone"))
-    if phone and not any(ch.isdigit() for ch in phone):
+    if phone and "\n" in phone:
+        read.fail(get("phone"), "the phone number runs over several lines",  # type: ignore[arg-type]
+                  'write it on one line, in quotes: phone: "+45 98 16 06 00"')
+    elif phone and not any(ch.isdigit() for ch in phone):
         read.fail(get("phone"), f"'{phone}' is not a phone number",  # type: ignore[arg-type]
                   'write it in quotes: phone: "+45 98 16 06 00"')
     photo_entry = get("photo")
