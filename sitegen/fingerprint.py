@@ -37,11 +37,24 @@ def stamp(path: Path) -> str:
     return f"{path}:{info.st_mtime_ns}:{info.st_size}"
 
 
+CHUNK = 1 << 20  # bytes read at a time when hashing a file
+
+
+def file_hash(path: Path) -> str:
+    """A file's content hash, read a chunk at a time: a video of a gigabyte must not
+    take a gigabyte of memory to tell whether it changed."""
+    hasher = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
 def fingerprint(path: Path, now: float) -> str:
     """A file's stamp, or its content's hash when the stamp is too fresh to trust."""
     info = path.stat()
     if info.st_mtime > now - RACY_SECONDS:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        return file_hash(path)
     return f"{path}:{info.st_mtime_ns}:{info.st_size}"
 
 

@@ -47,6 +47,9 @@ class RenderedBody:
     links: tuple[tuple[str, str | None], ...] = ()
     digest: str = ""  # of the HTML: lets a rebuild compare bodies without reading them
     waiting: tuple[BrokenLink, ...] = ()  # links to embargoed stories, shown as text
+    # The line (in the body) where quotes or lists nest as deep as markdown-it goes:
+    # anything deeper is left out of the HTML, which the editor must hear about.
+    too_deep: int | None = None
 
 
 def _render_factbox(self, tokens: list[Token], idx: int, _options, _env) -> str:  # type: ignore[no-untyped-def]
@@ -115,8 +118,10 @@ def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False) -> 
                 child.attrSet(attr, url)
     html = md.renderer.render(tokens, md.options, {})
     digest = hashlib.blake2b(html.encode("utf-8"), digest_size=16).hexdigest()
+    limit = int(md.options.get("maxNesting", 20))
+    deep = next((t for t in tokens if t.level >= limit - 1 and t.map), None)
     return RenderedBody(html, first_paragraph, words, tuple(broken), tuple(links), digest,
-                        tuple(waiting))
+                        tuple(waiting), deep.map[0] + 1 if deep and deep.map else None)
 
 
 def _unlink(children: list[Token], link_open: Token) -> None:

@@ -143,3 +143,22 @@ def test_words_are_counted():
 def test_a_fact_box():
     out = html("::: fakta\nDKLA Partnership\n:::\n")
     assert '<aside class="factbox">' in out and "DKLA Partnership" in out
+
+
+def test_nesting_past_markdown_its_limit_is_named_with_its_line():
+    """markdown-it stops at 20 levels and leaves out what is deeper: say so."""
+    deep = "Intro.\n\n" + ">" * 25 + " dyb tekst\n\nSlut.\n"
+    body = render_body(deep, lambda target: target)
+    assert "dyb tekst" not in body.html and body.too_deep == 3
+    assert render_body("> > Et citat i et citat.\n", lambda target: target).too_deep is None
+
+
+def test_the_build_warns_about_text_nested_too_deep(make_site, run_cli):
+    from conftest import NOW
+
+    site = make_site({"content/da/2021/dyb.md": (
+        "---\ntitle: Dyb\ndate: 2021-01-01\n---\nIntro.\n\n" + "- x\n" + "".join(
+            "  " * i + "- x\n" for i in range(1, 30)))})
+    code, _out, err = run_cli("build", "--site", site, "--now", NOW, "-q")
+    assert code == 0
+    assert "content/da/2021/dyb.md:" in err and "nested 20 levels deep" in err

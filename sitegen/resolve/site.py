@@ -12,7 +12,7 @@ from functools import partial
 
 from sitegen import urls
 from sitegen.config import SiteConfig
-from sitegen.errors import Problem, error
+from sitegen.errors import Problem, error, warning
 from sitegen.load.content import Loaded
 from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
 from sitegen.markdown import RenderedBody, render_body, split_target
@@ -164,6 +164,12 @@ def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
             hint = ("link to the article's .md file, relative to this file "
                     "(../2021/x.md) or from content/ (/da/2021/x.md)")
         problems.append(error(source.path, line, message, hint, code="broken-link"))
+    if body.too_deep is not None:
+        problems.append(warning(
+            source.path, source.body_line + body.too_deep - 1,
+            "quotes or lists are nested 20 levels deep here: what is nested deeper is "
+            "left out of the page", "nest fewer levels (each '>' or indented list is one)",
+            code="too-deep"))
     tags = tuple(dict.fromkeys(Tag(slugify(t) or "emne", t) for t in source.tags))
     article = Article(
         key=f"{source.lang}/{source.rel}", lang=source.lang, slug=source.slug,
