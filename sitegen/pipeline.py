@@ -17,7 +17,7 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.errors import BuildFailed, Problem, error, sort_problems
 from sitegen.fingerprint import content_hash
 from sitegen.load.content import FileCache, load_discovered
-from sitegen.load.discover import discover
+from sitegen.load.discover import discover, outside_warning
 from sitegen.model import Site
 from sitegen.parallel import shared_map, will_fork
 from sitegen.plan.formats import RSS
@@ -83,6 +83,7 @@ def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None
     _stop_on_errors(problems)
     assert site is not None
     theme = load_theme(site_root, config)
+    problems += [outside_warning(path, site_root) for path in theme.refused_static(site_root)]
     pages, plan_problems = plan_pages(site)
     problems += plan_problems
     _stop_on_errors(problems)
@@ -162,7 +163,7 @@ def render_all(prepared: Prepared,
 def copies(prepared: Prepared, site_root: Path) -> dict[str, Path]:
     """Files published as they are: output path -> source file."""
     files = {urls.output_path(a.url): site_root / a.source for a in prepared.site.assets}
-    for rel, path in prepared.theme.static_files().items():
+    for rel, path in prepared.theme.static_files(site_root).items():
         files[f"theme/{rel}"] = path
     return files
 

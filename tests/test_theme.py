@@ -379,3 +379,30 @@ def test_a_site_theme_overrides_templates_and_static_files(make_site, build_site
     assert 'class="skip-link"' in person  # base.html still comes from the default theme
     assert (out / "theme/style.css").read_text() == "body { color: rebeccapurple; }\n"
     assert 'class="contact-card h-card"' in read(out, "/da/nyheder/mission-possible/")
+
+
+def test_a_link_in_a_themes_static_folder_leading_outside_is_not_published(
+        make_site, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the web")
+    site = make_site({"site.toml": None})
+    from conftest import SITE_TOML
+
+    (site / "site.toml").write_text(SITE_TOML.replace('theme = "default"', 'theme = "mine"'))
+    static = site / "themes/mine/static"
+    static.mkdir(parents=True)
+    (static / "leak.txt").symlink_to(secret)
+    (static / "own.css").write_text("p { }")
+    (static / "inside.txt").symlink_to(site / "content/people/kurt-bennetsen.md")
+    from conftest import FIXED_NOW
+
+    from sitegen.engine import build
+    from sitegen.resolve import BuildOptions
+
+    out = tmp_path / "out"
+    report = build(site, out, BuildOptions(now=FIXED_NOW), search=False)
+    assert not (out / "theme/leak.txt").exists()
+    assert (out / "theme/own.css").is_file() and (out / "theme/inside.txt").is_file()
+    assert [p.format().splitlines()[0] for p in report.problems if p.code == "symlink"] == [
+        "themes/mine/static/leak.txt: warning: symbolic link leads outside the site folder; "
+        "skipped"]

@@ -55,7 +55,7 @@ def walk(root: Path, site_root: Path, problems: list[Problem],
     """
     real_site = site_root.resolve()
     if root.is_symlink() and not _inside(root, real_site):
-        problems.append(_outside(root, site_root))
+        problems.append(outside_warning(root, site_root))
         return []
     if not root.is_dir():
         return []
@@ -73,7 +73,7 @@ def walk(root: Path, site_root: Path, problems: list[Problem],
                     continue
                 if candidate.is_symlink():
                     if not _inside(candidate, real_site):
-                        problems.append(_outside(candidate, site_root))
+                        problems.append(outside_warning(candidate, site_root))
                     elif candidate.resolve() not in seen:
                         seen.add(candidate.resolve())
                         pending.append(candidate)
@@ -91,7 +91,7 @@ def walk(root: Path, site_root: Path, problems: list[Problem],
                     if entry.is_symlink():
                         candidate = here / entry.name
                         if not _inside(candidate, real_site):
-                            problems.append(_outside(candidate, site_root))
+                            problems.append(outside_warning(candidate, site_root))
                             continue
                         if not candidate.is_file():
                             continue
@@ -110,8 +110,13 @@ def _inside(path: Path, real_site: Path) -> bool:
     return True
 
 
-def _outside(path: Path, site_root: Path) -> Problem:
-    rel = path.relative_to(site_root).as_posix()
+def outside_warning(path: Path, site_root: Path) -> Problem:
+    """A symbolic link that leads outside the site: skipped, never followed (content/,
+    and a theme's static/)."""
+    try:
+        rel = path.relative_to(site_root).as_posix()
+    except ValueError:
+        rel = str(path)
     return warning(rel, None, "symbolic link leads outside the site folder; skipped",
                    "copy the file into the site instead of linking to it", code="symlink")
 
@@ -120,7 +125,7 @@ def discover(site_root: Path, languages: tuple[str, ...]) -> tuple[Discovered, l
     problems: list[Problem] = []
     content = site_root / "content"
     if content.is_symlink() and not _inside(content, site_root.resolve()):
-        return Discovered(), [_outside(content, site_root)]
+        return Discovered(), [outside_warning(content, site_root)]
     if not content.is_dir():
         problems.append(error("content", None, "the site has no content/ folder",
                               "create content/da/ (one folder per language) for articles"))
@@ -132,7 +137,7 @@ def discover(site_root: Path, languages: tuple[str, ...]) -> tuple[Discovered, l
         if is_ignored_name(name):
             continue
         if entry.is_symlink() and not _inside(entry, site_root.resolve()):
-            problems.append(_outside(entry, site_root))
+            problems.append(outside_warning(entry, site_root))
             continue
         if not entry.is_dir():
             problems.append(error(rel, None, "files do not belong directly in content/",

@@ -71,16 +71,34 @@ class Theme:
                 except TemplateError:
                     pass  # reported, with its file and line, by the page that uses it
 
-    def static_files(self) -> dict[str, Path]:
-        """URL path under /theme/ -> file, the site's theme overriding the default."""
+    def static_files(self, site_root: Path | None = None) -> dict[str, Path]:
+        """URL path under /theme/ -> file, the site's theme overriding the default;
+        never a file a symbolic link leads to outside the site or the theme."""
+        return self._static(site_root)[0]
+
+    def refused_static(self, site_root: Path) -> list[Path]:
+        """The theme's static files that are links leading outside the site (a
+        `static/leak.txt -> /etc/passwd` would be published): left out, with a warning."""
+        return self._static(site_root)[1]
+
+    def _static(self, site_root: Path | None) -> tuple[dict[str, Path], list[Path]]:
         files: dict[str, Path] = {}
+        refused: list[Path] = []
         for folder in reversed(self.dirs):
             static = folder / "static"
-            if static.is_dir():
-                for path in sorted(static.rglob("*")):
-                    if path.is_file() and not path.name.startswith("."):
-                        files[path.relative_to(static).as_posix()] = path
-        return files
+            if not static.is_dir():
+                continue
+            allowed = [folder.resolve()] + ([site_root.resolve()] if site_root else [])
+            for path in sorted(static.rglob("*")):
+                if not path.is_file() or path.name.startswith("."):
+                    continue
+                real = path.resolve()
+                if site_root is not None and not any(real.is_relative_to(root)
+                                                     for root in allowed):
+                    refused.append(path)
+                    continue
+                files[path.relative_to(static).as_posix()] = path
+        return files, refused
 
 
 class SharedCompiled(BytecodeCache):
