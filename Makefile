@@ -18,8 +18,14 @@ $(TESTED): $(STAMP)
 	$(PIP) install -e '.[test]'
 	@touch $(TESTED)
 
+# The last lines say how to run sitegen: it is installed in .venv/, not on the PATH.
 build: $(STAMP)
 	$(BIN)/sitegen build
+	@echo
+	@echo "sitegen is installed in $(VENV)/ in this folder (not on your PATH). Run it from here as:"
+	@echo "  $(BIN)/sitegen check     check the content; writes nothing"
+	@echo "  $(BIN)/sitegen serve     preview the site at http://127.0.0.1:8000/ (also: make serve)"
+	@echo "  $(BIN)/sitegen --help    every command; docs/editing.md shows an editor's day"
 
 check: $(STAMP)
 	$(BIN)/sitegen check
