@@ -1,7 +1,9 @@
 """The command line: the only place that prints problems and chooses exit codes.
 
-Exit status: 0 success, 1 errors in site.toml or the content, 2 a wrong command line.
-Findings go to stderr as `path:line: message`; summaries, paths and JSON to stdout.
+Exit status: 0 success, 1 errors in site.toml or the content, 2 a wrong command line
+(or no site where it points), 3 a bug in sitegen. Findings go to stderr as
+`path:line: message`; summaries, paths and JSON to stdout. The grammar of the command
+line is in sitegen/cli_parser.py.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import signal
 import sys
 import traceback
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import __version__
+from sitegen.cli_parser import make_parser, parse, parse_now
 from sitegen.engine import build
 from sitegen.errors import BuildFailed, Problem, sort_problems
 from sitegen.parallel import default_jobs
@@ -30,20 +34,19 @@ from sitegen.resolve import BuildOptions
 if TYPE_CHECKING:
     from sitegen.review import Review
     from sitegen.serve import BuildOutcome
-from sitegen.write import OutputRefused, check_output_dir
+from sitegen.write import MARKER, OutputRefused, check_output_dir
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+__all__ = ["main", "make_parser"]
 
 
-def parse_now(text: str) -> datetime:
-    """--now accepts ISO 8601 ('2021-11-02T10:00+01:00') or a Unix timestamp."""
-    try:
-        if text.isdigit():
-            return datetime.fromtimestamp(int(text), UTC)
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date and time: {text!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+class UsageError(Exception):
+    """What the command line points at is not there (exit 2): the message says what, the
+    hint how to point at the right thing."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
 
 
 def build_now(args: argparse.Namespace) -> datetime:
@@ -51,147 +54,32 @@ def build_now(args: argparse.Namespace) -> datetime:
         return args.now
     env = os.environ.get("SITEGEN_NOW")
     if env:
-        return parse_now(env)
+        try:
+            return parse_now(env)
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(f"SITEGEN_NOW: {exc}",
+                             "write it as 2026-12-02T09:00+01:00, or unset it") from None
     return datetime.now(UTC)
 
 
-def _site_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
-                        help="the site's folder, holding site.toml (default: here)")
+SITE_HINT = ("run sitegen in the site's folder (the one with site.toml), or point at it: "
+             "sitegen {command} --site PATH/TO/SITE")
 
 
-def _visibility_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--drafts", action="store_true", help="include drafts, marked as such")
-    parser.add_argument("--future", action="store_true",
-                        help="include articles under embargo (dated in the future)")
-    _now_arg(parser)
-
-
-def _now_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--now", type=parse_now, metavar="WHEN",
-                        help="pretend the build runs at this moment (ISO 8601); "
-                        "also SITEGEN_NOW")
-
-
-def _verbosity_args(parser: argparse.ArgumentParser, quiet_help: str) -> None:
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
-    group.add_argument("-v", "--verbose", action="store_true",
-                       help="also print each step's timing and the counts")
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {port}")
-    return port
-
-
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sitegen", description="Build a bilingual news site from Markdown.")
-    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    build_cmd = commands.add_parser("build", help="build the site into the output folder",
-                                    description="Build the site into OUT, atomically.")
-    _site_arg(build_cmd)
-    build_cmd.add_argument("--out", type=Path, metavar="DIR",
-                           help="output folder (default: DIR/build)")
-    _visibility_args(build_cmd)
-    build_cmd.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
-                           help="processes to render with (default: all cores)")
-    build_cmd.add_argument("--no-search", action="store_true",
-                           help="skip the search index (quicker; the search page finds "
-                           "nothing new)")
-    build_cmd.add_argument("--clean", action="store_true",
-                           help="ignore the cache in .sitegen-cache/ and rebuild everything")
-    _verbosity_args(build_cmd, "print only problems")
-
-    check_cmd = commands.add_parser(
-        "check", help="check the content and review it, write nothing",
-        description="Report every error a build would, and the reviewer's warnings: "
-        "stories whose translation is missing, contacts without phone or e-mail, people "
-        "and clusters no article uses, links that lead nowhere, images over 1 MB and "
-        "summaries over 300 characters.")
-    _site_arg(check_cmd)
-    _visibility_args(check_cmd)
-    check_cmd.add_argument("--format", choices=("text", "json"), default="text",
-                           help="how to print the findings")
-    check_cmd.add_argument("--strict", action="store_true", help="warnings fail the run too")
-    _verbosity_args(check_cmd, "print only the findings, without the count")
-
-    serve_cmd = commands.add_parser(
-        "serve", help="preview the site in a browser, rebuilt on every save",
-        description="Build the site, serve it, and rebuild on every save in content/, "
-        "themes/, static/ or site.toml; open tabs reload themselves. Drafts and articles "
-        "under embargo are shown with a banner unless --no-drafts. Stop with Ctrl-C.")
-    _site_arg(serve_cmd)
-    serve_cmd.add_argument("--host", default="127.0.0.1",
-                           help="address to listen on (default: 127.0.0.1, this computer "
-                           "only)")
-    serve_cmd.add_argument("--port", type=_port, default=8000,
-                           help="port to listen on (default: 8000; 0 picks a free one)")
-    serve_cmd.add_argument("--no-drafts", action="store_true",
-                           help="preview exactly what build would publish: no drafts, "
-                           "no embargoed articles")
-    _verbosity_args(serve_cmd, "print only problems")
-
-    new_cmd = commands.add_parser(
-        "new", help="start an article, or its translation",
-        description="Create content/LANG/YEAR/slug.md with the front matter filled in, or "
-        "with --translate the other language's version of an article. Prints the path. "
-        "Never overwrites a file.")
-    _site_arg(new_cmd)
-    new_cmd.add_argument("lang", nargs="?", metavar="LANG", help="the language: da, no, ...")
-    new_cmd.add_argument("title", nargs="?", metavar="TITLE", help="the title, in quotes")
-    for option, what in (("--author", "person"), ("--contact", "person"),
-                         ("--cluster", "cluster")):
-        new_cmd.add_argument(option, action="append", default=[], metavar="ID",
-                             help=f"a {what} id (repeat for more)")
-    new_cmd.add_argument("--draft", action="store_true", help="mark it 'draft: true'")
-    new_cmd.add_argument("--translate", type=Path, metavar="PATH",
-                         help="make the other language's version of this article")
-    new_cmd.add_argument("--to", metavar="LANG",
-                         help="with --translate: the language (needed with 3+ languages)")
-    status_cmd = commands.add_parser(
-        "status", help="what is not public yet, and when it will be",
-        description="List drafts, stories under embargo (with their lift time in local "
-        "time, the languages held and their preview addresses), articles dated in the "
-        "future, links waiting for an embargo, and the next moment the clock alone "
-        "changes the site. Writes nothing; exits 0.")
-    _site_arg(status_cmd)
-    _now_arg(status_cmd)
-    status_cmd.add_argument("--format", choices=("text", "json"), default="text",
-                            help="how to print it")
-
-    next_cmd = commands.add_parser(
-        "next-change", help="when the clock alone next changes the site (for schedulers)",
-        description="Print the next moment (ISO 8601, UTC) at which the site changes "
-        "without an edit: an embargo lifting, an article's date arriving, an article "
-        "leaving the news sitemap. Prints nothing when there is none. Exits 0.")
-    _site_arg(next_cmd)
-    _now_arg(next_cmd)
-    return parser
-
-
-def check_new_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """What argparse cannot say alone about `new`: exit 2 with usage."""
-    if args.command != "new":
+def require_site(args: argparse.Namespace) -> None:
+    """Every command works on a site: a --site (or current folder) without site.toml is
+    a mistake in the command line, not in the content, and is said so before anything
+    is read or written."""
+    site: Path | None = getattr(args, "site", None)
+    if site is None or (site / "site.toml").is_file():
         return
-    if args.translate:
-        if args.lang or args.title or args.author or args.contact or args.cluster \
-                or args.draft:
-            parser.error("new --translate PATH takes no LANG, TITLE, --author, --contact, "
-                         "--cluster or --draft (they come from the original; use --to LANG)")
-    elif not (args.lang and args.title):
-        parser.error('new needs LANG and "TITLE", e.g. sitegen new da "Ny direktør", '
-                     "or --translate PATH")
-    elif args.to:
-        parser.error("--to goes with --translate")
+    hint = SITE_HINT.format(command=args.command)
+    shown = str(site) if site != Path(".") else f"this folder ({Path.cwd()})"
+    if not site.exists():
+        raise UsageError(f"there is no folder {shown}", hint)
+    if not site.is_dir():
+        raise UsageError(f"{shown} is a file, not a site's folder", hint)
+    raise UsageError(f"there is no site.toml in {shown}, so it is not a site's folder", hint)
 
 
 def print_problems(problems: Sequence[Problem]) -> None:
@@ -243,8 +131,9 @@ def run_build(args: argparse.Namespace) -> int:
     except BuildFailed as failed:
         print_problems(failed.problems)
         errors = sum(p.is_error for p in failed.problems)
-        print(f"\nBuild failed: {errors} error(s). The previous output was left as it was.",
-              file=sys.stderr)
+        kept = ("The previous output was left as it was." if (out / MARKER).is_file()
+                else "Nothing was written.")
+        print(f"\nBuild failed: {errors} error(s). {kept}", file=sys.stderr)
         return EXIT_CONTENT
     print_problems(result.problems)
     if not args.quiet:
@@ -379,11 +268,6 @@ def run_serve(args: argparse.Namespace) -> int:
     from sitegen.serve.session import ServeError
 
     site = args.site
-    if not (site / "site.toml").is_file():
-        print_problems([Problem("site.toml", None, "site.toml not found",
-                                f"run sitegen in the site's folder, or pass --site DIR "
-                                f"({site})")])
-        return EXIT_CONTENT
     printer = ServePrinter(args.quiet, args.verbose)
     options = ServeOptions(site, args.host, args.port, preview=not args.no_drafts,
                            log_requests=args.verbose, preview_secret=preview_secret())
@@ -453,20 +337,46 @@ COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": r
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser()
-    args = parser.parse_args(argv)
-    check_new_args(parser, args)
+    args = parse(argv, list(COMMANDS))
     try:
+        require_site(args)
         return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"sitegen {args.command}: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"    hint: {exc.hint}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("\nstopped", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `sitegen check | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_CONTENT
-    except Exception:  # a bug in sitegen, not the editor's fault: say so plainly
-        if os.environ.get("SITEGEN_DEBUG"):
-            traceback.print_exc()
-        print("sitegen: internal error (a bug in sitegen, not in your content); "
-              "run again with SITEGEN_DEBUG=1 and report what it prints", file=sys.stderr)
-        return EXIT_CONTENT
+    except Exception as exc:  # a bug in sitegen, not the editor's fault: say so plainly
+        report_bug(exc)
+        return EXIT_INTERNAL
+
+
+def version_line() -> str:
+    """What a bug report needs to say which sitegen it is about."""
+    return (f"sitegen {__version__}, Python {platform.python_version()}, "
+            f"{platform.system() or 'unknown system'}")
+
+
+def report_bug(exc: Exception) -> None:
+    """An internal error: no traceback unless asked for (SITEGEN_DEBUG=1), but what to
+    put in a bug report."""
+    debug = bool(os.environ.get("SITEGEN_DEBUG"))
+    if debug:
+        traceback.print_exc()
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    print("sitegen: internal error: this is a bug in sitegen, not a mistake in your "
+          "content or command (exit status 3).\n"
+          f"    error: {what}\n"
+          f"    version: {version_line()}\n"
+          "    hint: please report it to whoever maintains sitegen for you, with the "
+          "command you ran and the lines above"
+          + ("." if debug else
+             "; run the same command again with SITEGEN_DEBUG=1 in front "
+             "(SITEGEN_DEBUG=1 sitegen ...) and add the traceback it prints."),
+          file=sys.stderr)

@@ -173,10 +173,10 @@ def test_check_as_json(make_site, run_cli):
         "content/da/2021/mission-possible.md", 4, "error")
 
 
-def test_a_folder_without_site_toml_is_an_error(tmp_path, check_site):
+def test_a_folder_without_site_toml_is_a_usage_error(tmp_path, check_site):
     code, output = check_site(tmp_path)
-    assert code == 1
-    assert "site.toml: site.toml not found" in output
+    assert code == 2  # the command line points at no site: see test_cli_conventions.py
+    assert f"there is no site.toml in {tmp_path}" in output
 
 
 # usage errors and help

@@ -247,8 +247,8 @@ def test_a_busy_port_is_a_clear_error(run_cli, make_site):
 
 def test_serve_needs_a_site(run_cli, tmp_path):
     code, _, err = run_cli("serve", "--site", tmp_path, "--port", "0")
-    assert code == 1
-    assert "site.toml: site.toml not found" in err
+    assert code == 2  # a usage error, as for every command (tests/test_cli_conventions.py)
+    assert f"sitegen serve: there is no site.toml in {tmp_path}" in err
 
 
 # the session: watcher, Builder and server together, in-process

@@ -143,7 +143,7 @@ ERRORS = [
      "site.toml:13: 'languages.no.title' must be a non-empty text in quotes"),
     ("site.toml not UTF-8", {"site.toml": SITE_TOML.encode() + b"# \xff\n"},
      "site.toml: cannot read site.toml"),
-    ("missing site.toml", {"site.toml": None}, "site.toml: site.toml not found"),
+    # A missing site.toml is a usage error (2), not a content error: test_cli_conventions.py
 ]
 
 
