@@ -77,6 +77,10 @@ EXPECTED_STATUS = {
     ("docs/editing.md",
      ".venv/bin/sitegen new --translate content/da/2022/ny-leder-af-nce-smart-energy-markets.md"):
         1,
+    # A wrong command line (exit status 2): a misspelt command and option, no site there.
+    ("docs/editing.md", ".venv/bin/sitegen bild"): 2,
+    ("docs/editing.md", ".venv/bin/sitegen check --strikt"): 2,
+    ("docs/editing.md", ".venv/bin/sitegen build --site ../nyheder"): 2,
 }
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)")
