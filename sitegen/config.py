@@ -78,6 +78,15 @@ class SiteConfig:
                 return lang.publisher
         return self.publisher
 
+    def publication(self, code: str | None) -> str:
+        """The one name of the language's publication: JSON-LD's publisher, Open Graph's
+        site name, the news sitemap's and the feeds' (Google News wants them equal)."""
+        name = self.publisher_for(code).name
+        if name:
+            return name
+        return self.language(code).title if code in self.language_codes else (
+            self.languages[0].title if self.languages else "")
+
     def language(self, code: str) -> LanguageConfig:
         for lang in self.languages:
             if lang.code == code:

@@ -279,8 +279,9 @@ def test_news_sitemap_lists_the_last_two_days(site: Path, run_cli) -> None:
                                         BASE + "da/nyheder/mission-possible/",
                                         BASE + "da/nyheder/sol/"]
     no, da, _ = news
-    assert (no["language"], no["name"]) == ("nb", "Nyheter")
-    assert (da["language"], da["name"]) == ("da", "Nyheder")
+    # The publication's one name (the publisher's, site.toml): as JSON-LD and og:site_name.
+    assert (no["language"], no["name"]) == ("nb", "Eksempel")
+    assert (da["language"], da["name"]) == ("da", "Eksempel")
     assert da["title"] == "Mission Possible"
     assert datetime.fromisoformat(da["date"]) == datetime.fromisoformat("2021-11-01T09:00+01:00")
 

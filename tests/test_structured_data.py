@@ -347,3 +347,29 @@ def test_every_sample_json_ld_block_parses(sample: tuple[Path, Site]) -> None:
             assert data["@context"] == "https://schema.org" and data["@type"], path
             count += 1
     assert count
+
+
+def test_one_name_per_language_for_the_publication(tmp_path: Path) -> None:
+    """JSON-LD's publisher, og:site_name, the news sitemap and the feed say one name,
+    each language its own (the sample site gives each language its publisher)."""
+    import re
+
+    import feedparser
+
+    site = copy_sample(tmp_path / "site")
+    out = tmp_path / "out"
+    assert main(["build", "--site", str(site), "--out", str(out), "--now",
+                 "2022-12-09T12:00:00+01:00", "-q", "--no-search"]) == 0
+    names = {}
+    for lang, section in (("da", "nyheder"), ("no", "nyheter")):
+        article = next((out / lang / section).glob("*/index.html")).parent
+        page = read_page(out, "/" + article.relative_to(out).as_posix() + "/")
+        news = one_of_type(page.json_ld, "NewsArticle")
+        site_name = page.soup.find("meta", property="og:site_name")["content"]
+        feed = feedparser.parse((out / lang / "rss.xml").read_bytes())
+        assert news["publisher"]["name"] == site_name == feed.feed.publisher
+        names[lang] = site_name
+    assert names == {"da": "Erhverv Norddanmark", "no": "Smart Innovation Norway"}
+    news_names = set(re.findall(r"<news:name>([^<]*)</news:name>",
+                                (out / "news-sitemap.xml").read_text(encoding="utf-8")))
+    assert news_names <= set(names.values()) and news_names

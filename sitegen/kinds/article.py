@@ -92,7 +92,7 @@ class ArticleKind(HtmlKind[ArticleReads]):
         image = article.image
         base = config.base_url
         return PageMeta(article.title, article.summary, full_url(base, page.url), "article",
-                        language.locale, language.title,
+                        language.locale, config.publication(article.lang),
                         full_url(base, image.src) if image else None,
                         image.alt if image else None, article.date.isoformat(),
                         article.modified.isoformat(), self.hreflang(frame, page, reads))

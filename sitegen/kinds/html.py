@@ -135,5 +135,5 @@ class HtmlKind(Kind[R]):
         return PageMeta(self.title(frame, page, reads),
                         self.description(frame, page, reads) or language.description,
                         full_url(frame.config.base_url, page.url), "website",
-                        language.locale, language.title, image, image_alt,
-                        hreflang=self.hreflang(frame, page, reads))
+                        language.locale, frame.config.publication(language.code), image,
+                        image_alt, hreflang=self.hreflang(frame, page, reads))

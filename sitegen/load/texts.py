@@ -61,6 +61,7 @@ def split_languages(path: str, body: str, body_line: int, languages: tuple[str, 
         inner = lines[first + 1:end]
         if end < len(lines) and lines[end].strip().startswith(":::"):
             end += 1  # the closing fence (absent when the block is left open)
+        taken.update(range(first, end))
         if code in texts:
             problems.append(warning(
                 path, body_line + first, f"a second '::: {code}' block; the first is used",
@@ -68,7 +69,6 @@ def split_languages(path: str, body: str, body_line: int, languages: tuple[str, 
             continue
         texts[code] = "".join(inner).strip("\n") + "\n"
         starts[code] = body_line + first + 1
-        taken.update(range(first, end))
     if not texts:
         return LanguageTexts(body), problems
     outside = "".join(line for number, line in enumerate(lines) if number not in taken)

@@ -144,6 +144,7 @@ def render_feed(config: SiteConfig, lang: str, self_url: str, title: str, descri
         f"    <link>{escape(full_url(base, html_url))}</link>",
         f"    <description>{html_text(description or title)}</description>",
         f"    <language>{language.html_lang}</language>",
+        f"    <dc:publisher>{escape(config.publication(lang))}</dc:publisher>",
         f'    <atom:link href={quoteattr(full_url(base, self_url))} rel="self" '
         'type="application/rss+xml"/>',
         f"    <generator>sitegen {__version__}</generator>",

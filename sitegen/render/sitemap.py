@@ -98,7 +98,7 @@ def render_news_sitemap(config: SiteConfig, articles: Sequence[Article]) -> byte
             f"    <loc>{escape(full_url(base, article.url))}</loc>",
             "    <news:news>",
             "      <news:publication>",
-            f"        <news:name>{escape(language.title)}</news:name>",
+            f"        <news:name>{escape(config.publication(article.lang))}</news:name>",
             f"        <news:language>{language.html_lang}</news:language>",
             "      </news:publication>",
             f"      <news:publication_date>{article.date.isoformat()}</news:publication_date>",

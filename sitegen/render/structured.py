@@ -67,8 +67,7 @@ def to_script(data: dict[str, Any]) -> str:
 
 def _publisher(config: SiteConfig, lang: str | None = None) -> dict[str, Any]:
     publisher = config.publisher_for(lang)
-    data: dict[str, Any] = {"@type": "Organization",
-                            "name": publisher.name or config.languages[0].title}
+    data: dict[str, Any] = {"@type": "Organization", "name": config.publication(lang)}
     if publisher.url:
         data["url"] = publisher.url
     return data
