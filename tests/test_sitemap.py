@@ -113,11 +113,13 @@ def read_sitemap(path: Path) -> list[Entry]:
 
 
 def published_pages(out: Path) -> set[str]:
-    """Every HTML page in the output, as the URL it is served at; error pages aside."""
+    """Every HTML page in the output that search engines may index, as the URL it is
+    served at: error pages and `noindex` pages (search, previews) aside."""
     found = set()
     for path in out.rglob("*.html"):
         rel = path.relative_to(out).as_posix()
-        if path.name == "404.html":
+        if path.name == "404.html" or '<meta name="robots" content="noindex' in path.read_text(
+                encoding="utf-8"):
             continue
         found.add(BASE + (rel.removesuffix("index.html") if path.name == "index.html" else rel))
     return found
@@ -372,3 +374,30 @@ def test_sample_news_sitemap(tmp_path: Path, sample_root: Path, sample_site: Sit
                        and now - timedelta(days=2) <= a.date <= now),
                       key=lambda a: (a.date, a.key), reverse=True)
     assert [n["loc"] for n in news] == [BASE + a.url.lstrip("/") for a in expected]
+
+
+def test_error_and_search_pages_ask_not_to_be_indexed(site: Path, run_cli) -> None:
+    out = build(run_cli, site, "2026-01-01T12:00:00+00:00")
+
+    def robots(rel: str) -> str | None:
+        soup = BeautifulSoup((out / rel).read_text(encoding="utf-8"), "html.parser")
+        tag = soup.find("meta", attrs={"name": "robots"})
+        return str(tag["content"]) if tag else None
+
+    for rel in ("404.html", "da/404.html", "no/404.html", "da/soeg/index.html",
+                "no/sok/index.html"):
+        assert robots(rel) == "noindex", rel
+    for rel in ("index.html", "da/index.html", "da/nyheder/mission-possible/index.html"):
+        assert robots(rel) is None, rel
+
+
+def test_every_html_page_advertises_a_feed(site: Path, run_cli) -> None:
+    """The language-neutral pages advertise every language's feed."""
+    out = build(run_cli, site, "2026-01-01T12:00:00+00:00")
+    for path in out.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        feeds = soup.find_all("link", rel="alternate", type="application/rss+xml")
+        assert feeds, path.relative_to(out)
+    root_404 = BeautifulSoup((out / "404.html").read_text(encoding="utf-8"), "html.parser")
+    assert {tag["href"] for tag in root_404.find_all("link", type="application/rss+xml")} == {
+        "/da/rss.xml", "/no/rss.xml"}

@@ -40,7 +40,11 @@ class Search(HtmlKind[SearchReads]):
         return SearchReads(Fact(f"list:{page.lang}", tuple(sorted(context.items()))))
 
     def context(self, frame: Frame, page: Page, reads: SearchReads) -> dict[str, Any]:
-        return dict(reads.index.value)  # type: ignore[call-overload]
+        # A results page is no page for a search engine's index: the articles are.
+        return {**dict(reads.index.value), "noindex": True}  # type: ignore[call-overload]
+
+    def in_sitemap(self, reads: SearchReads) -> bool:
+        return False
 
 
 class NotFound(HtmlKind[Reads]):
@@ -55,6 +59,9 @@ class NotFound(HtmlKind[Reads]):
 
     def hreflang(self, frame: Frame, page: Page, reads: Reads) -> Links:
         return ()  # not a page search engines should know, in any language
+
+    def context(self, frame: Frame, page: Page, reads: Reads) -> dict[str, Any]:
+        return {"noindex": True}
 
 
 class Root(HtmlKind[Reads]):

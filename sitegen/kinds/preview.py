@@ -43,7 +43,7 @@ class PreviewKind(ArticleKind):
 
     def context(self, frame: Frame, page: Page, reads: ArticleReads) -> dict[str, Any]:
         return {**super().context(frame, page, reads), "unpublished": reads.article,
-                "noindex": True}
+                "noindex": "noindex, nofollow"}
 
     def in_sitemap(self, reads: ArticleReads) -> bool:
         return False
