@@ -502,3 +502,19 @@ def test_rfc822_dates_have_four_digit_years_and_offsets(sample: Path) -> None:
         for date in root.iter("lastBuildDate"):
             assert pattern.match(date.text or ""), date.text
             assert isinstance(parsedate_to_datetime(date.text or ""), datetime)
+
+
+def test_an_item_names_its_press_contacts(make_site, build_site) -> None:
+    """A person's feed lists the stories they are press contact for: each item's content
+    says so, even where the article's text never names them."""
+    out = build_site(make_site({"content/da/2022/kontakt.md": (
+        "---\ntitle: Ny aftale\ndate: 2022-03-01 12:00\ncontacts: [kurt-bennetsen]\n---\n"
+        "En aftale er indgået.\n")}))
+    feed = parse(out / "da/personer/kurt-bennetsen/rss.xml")
+    entry = next(e for e in feed.entries if e.title == "Ny aftale")
+    content = entry.content[0].value
+    assert "En aftale er indgået." in content
+    assert "<h2>Pressekontakt</h2>" in content and "<strong>Kurt Bennetsen</strong>" in content
+    language = parse(out / "da/rss.xml")
+    assert "Kurt Bennetsen" in next(e for e in language.entries
+                                    if e.title == "Ny aftale").content[0].value

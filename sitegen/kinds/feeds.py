@@ -9,7 +9,7 @@ print.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,13 +20,14 @@ from sitegen.model import Article, Cluster, Person, Site
 from sitegen.plan.formats import RSS
 from sitegen.plan.pages import Page
 from sitegen.render.feeds import feed_items, render_feed
+from sitegen.render.page import render_template
 from sitegen.render.theme import Theme
 
 
 @dataclass(frozen=True, slots=True)
 class FeedReads(Reads):
     items: Slice  # the feed's items, newest first
-    people: tuple[Person, ...]  # the items' authors, each once
+    people: tuple[Person, ...]  # the items' authors and press contacts, each once
     clusters: tuple[Cluster, ...]  # the items' clusters, each once
     subject: Person | Cluster | None = None  # whose feed it is
 
@@ -34,7 +35,7 @@ class FeedReads(Reads):
 def feed_reads(site: Site, source: str, articles: Iterable[Article],
                subject: Person | Cluster | None = None) -> FeedReads:
     items = feed_items(articles, site.config.feed_items)
-    authors = dict.fromkeys(i for a in items for i in a.authors)
+    authors = dict.fromkeys(i for a in items for i in a.authors + a.contacts)
     clusters = dict.fromkeys(i for a in items for i in a.clusters + a.organisation_authors)
     return FeedReads(Slice(source, items), tuple(site.people[i] for i in authors),
                      tuple(site.clusters[i] for i in clusters), subject)
@@ -51,9 +52,15 @@ class FeedKind(Kind[FeedReads]):
 
     def render(self, frame: Frame, theme: Theme, page: Page, reads: FeedReads) -> bytes:
         title, description, html_url = self.channel(frame, page, reads)
+        people = {p.id: p for p in reads.people}
+        items: Sequence[Article] = reads.items.items  # type: ignore[assignment]
+        contacts = {article.key: render_template(
+            theme, page, "feed_contacts.html",
+            {"contacts": [people[i] for i in article.contacts], "lang": page.lang or ""}
+        ).decode("utf-8") for article in items if article.contacts}
         return render_feed(frame.config, page.lang or "", page.url, title, description,
-                           html_url, reads.items.items,  # type: ignore[arg-type]
-                           {p.id: p for p in reads.people}, {c.id: c for c in reads.clusters})
+                           html_url, items, people, {c.id: c for c in reads.clusters},
+                           contacts)
 
 
 class SubjectFeed(FeedKind):

@@ -99,7 +99,7 @@ def feed_items(articles: Iterable[Article], limit: int) -> tuple[Article, ...]:
 
 
 def _item(config: SiteConfig, article: Article, people: Mapping[str, Person],
-          clusters: Mapping[str, Cluster]) -> str:
+          clusters: Mapping[str, Cluster], after: str = "") -> str:
     base = config.base_url
     tz = config.language(article.lang).tz
     link = full_url(base, article.url)
@@ -117,7 +117,7 @@ def _item(config: SiteConfig, article: Article, people: Mapping[str, Person],
               for i in article.clusters]
     lines += [f"      <category>{escape(tag.name)}</category>" for tag in article.tags]
     lines.append(f"      <description>{html_text(article.summary)}</description>")
-    body = absolutize(article.body_html, link)
+    body = absolutize(article.body_html + after, link)
     if article.image:
         image_url = full_url(base, article.image.src)
         body = (f"<p><img src={quoteattr(image_url)} alt={quoteattr(article.image.alt)}></p>\n"
@@ -131,9 +131,11 @@ def _item(config: SiteConfig, article: Article, people: Mapping[str, Person],
 
 def render_feed(config: SiteConfig, lang: str, self_url: str, title: str, description: str,
                 html_url: str, items: Sequence[Article], people: Mapping[str, Person],
-                clusters: Mapping[str, Cluster]) -> bytes:
+                clusters: Mapping[str, Cluster],
+                contacts: Mapping[str, str] | None = None) -> bytes:
     """The channel and its items (given newest first); `people` and `clusters` hold at
-    least the items' authors and clusters, whose names the items print."""
+    least the items' authors and clusters, whose names the items print; `contacts`:
+    article key -> the HTML of its press contacts, shown after the article's text."""
     base = config.base_url
     language = config.language(lang)
     head = [
@@ -153,5 +155,6 @@ def render_feed(config: SiteConfig, lang: str, self_url: str, title: str, descri
     if items:
         head.append(f"    <lastBuildDate>{rfc822(items[0].date.astimezone(language.tz))}"
                     "</lastBuildDate>")
-    body = [_item(config, a, people, clusters) for a in items]
+    body = [_item(config, a, people, clusters, (contacts or {}).get(a.key, ""))
+            for a in items]
     return ("\n".join(head + body + ["  </channel>", "</rss>"]) + "\n").encode("utf-8")
