@@ -137,7 +137,12 @@ def one_of_type(blocks: list[dict[str, Any]], kind: str) -> dict[str, Any]:
     return found[0]
 
 
-def check_person_json(data: dict[str, Any], person: Person, lang: str) -> None:
+def check_person_json(page: dict[str, Any], person: Person, lang: str) -> None:
+    """A ProfilePage whose main entity is the Person."""
+    assert page["url"] == f"{BASE}{lang}/personer/{person.id}/"
+    assert page["inLanguage"] == HTML_LANG[lang]
+    data = page["mainEntity"]
+    assert data["@type"] == "Person"
     assert data["name"] == person.name
     assert data["url"] == f"{BASE}{lang}/personer/{person.id}/"
     assert data.get("jobTitle") == (person.role_in(lang) or None)
@@ -245,7 +250,7 @@ def test_person_json_ld(small: tuple[Path, Site]) -> None:
     for lang in ("da", "no"):
         for ident in ("eva-af-trolle", "kurt-bennetsen"):
             page = read_page(out, f"/{lang}/personer/{ident}/")
-            check_person_json(one_of_type(page.json_ld, "Person"), site.people[ident], lang)
+            check_person_json(one_of_type(page.json_ld, "ProfilePage"), site.people[ident], lang)
 
 
 def test_news_article_json_ld_survives_any_title(small: tuple[Path, Site]) -> None:
@@ -319,7 +324,7 @@ def test_sample_person_pages(sample: tuple[Path, Site]) -> None:
             page = read_page(out, f"/{lang}/personer/{ident}/")
             (card,) = [item for item in page.mf2["items"] if "h-card" in item["type"]]
             check_h_card(card, person, lang)
-            check_person_json(one_of_type(page.json_ld, "Person"), person, lang)
+            check_person_json(one_of_type(page.json_ld, "ProfilePage"), person, lang)
 
 
 def test_sample_article_pages(sample: tuple[Path, Site]) -> None:
@@ -373,3 +378,24 @@ def test_one_name_per_language_for_the_publication(tmp_path: Path) -> None:
     news_names = set(re.findall(r"<news:name>([^<]*)</news:name>",
                                 (out / "news-sitemap.xml").read_text(encoding="utf-8")))
     assert news_names <= set(names.values()) and news_names
+
+
+def test_an_article_is_an_h_entry_with_its_url_and_a_person_once_per_organisation(
+        small: tuple[Path, Site]) -> None:
+    out, site = small
+    article = next(iter(site.articles.values()))
+    page = read_page(out, article.url)
+    entries = [item for item in page.mf2["items"] if "h-entry" in item["type"]]
+    assert entries and entries[0]["properties"]["url"] == [BASE + article.url.lstrip("/")]
+
+
+def test_og_description_names_the_organisation_once(make_site, run_cli) -> None:
+    site = make_site({"content/people/ana.md": (
+        "---\nname: Ana\nrole: Analytiker, Institutt for energiteknikk\n"
+        "organization: Institutt for energiteknikk\n---\n")})
+    out = site / "build"
+    code, _, err = run_cli("build", "--site", site, "--out", out, "--now", NOW, "-q")
+    assert code == 0, err
+    page = read_page(out, "/no/personer/ana/")
+    description = page.soup.find("meta", property="og:description")["content"]
+    assert description == "Analytiker, Institutt for energiteknikk"

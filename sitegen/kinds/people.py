@@ -89,7 +89,12 @@ class PersonKind(HtmlKind[PersonReads]):
 
     def description(self, frame: Frame, page: Page, reads: PersonReads) -> str:
         person = reads.person
-        return ", ".join(filter(None, [person.role_in(page.lang or ""), person.organization]))
+        role = person.role_in(page.lang or "")
+        # A role that already names the organisation ("Analytiker, IFE") is not followed
+        # by it a second time.
+        organisation = person.organization if person.organization and (
+            person.organization.casefold() not in role.casefold()) else None
+        return ", ".join(filter(None, [role, organisation]))
 
     def image(self, frame: Frame, page: Page, reads: PersonReads) -> tuple[str | None, str | None]:
         person = reads.person

@@ -74,11 +74,10 @@ def _publisher(config: SiteConfig, lang: str | None = None) -> dict[str, Any]:
 
 
 def person_json(config: SiteConfig, person: Person, lang: str) -> dict[str, Any]:
+    """A person's page: a ProfilePage whose main entity is the Person."""
     base = config.base_url
-    data: dict[str, Any] = {
-        "@context": "https://schema.org", "@type": "Person", "name": person.name,
-        "url": full_url(base, urls.person(lang, person.id)),
-    }
+    url = full_url(base, urls.person(lang, person.id))
+    data: dict[str, Any] = {"@type": "Person", "name": person.name, "url": url}
     if person.role_in(lang):
         data["jobTitle"] = person.role_in(lang)
     if person.organization:
@@ -89,7 +88,8 @@ def person_json(config: SiteConfig, person: Person, lang: str) -> dict[str, Any]
         data["telephone"] = person.phone
     if person.photo:
         data["image"] = full_url(base, person.photo.src)
-    return data
+    return {"@context": "https://schema.org", "@type": "ProfilePage", "url": url,
+            "inLanguage": config.language(lang).html_lang, "mainEntity": data}
 
 
 def article_json(config: SiteConfig, article: Article, authors: Sequence[Person],
