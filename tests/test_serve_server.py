@@ -17,11 +17,13 @@ import pytest
 from sitegen.cli import make_parser
 from sitegen.errors import error, warning
 from sitegen.serve.server import (
+    BUILD_HEADER,
     EVENTS_PATH,
     LiveServer,
     LiveState,
     error_page,
     inject_reload,
+    read_excerpt,
     resolve_request,
 )
 
@@ -47,9 +49,7 @@ def output(tmp_path: Path) -> Path:
     return out
 
 
-@pytest.fixture
-def live(output: Path) -> Iterator[LiveServer]:
-    state = LiveState(output)
+def start_server(state: LiveState) -> Iterator[LiveServer]:
     server = LiveServer(("127.0.0.1", 0), state)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -58,6 +58,17 @@ def live(output: Path) -> Iterator[LiveServer]:
     finally:
         server.stop()
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def live(output: Path) -> Iterator[LiveServer]:
+    yield from start_server(LiveState(output))
+
+
+@pytest.fixture
+def live_site(output: Path, make_site) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+    """A server that knows its site folder (the minimal site): its languages, its files."""
+    yield from start_server(LiveState(output, make_site()))
 
 
 def get(server: LiveServer, path: str, method: str = "GET") -> tuple[int, dict[str, str],
@@ -203,25 +214,112 @@ def test_while_the_build_fails_every_page_shows_the_errors(live):
     ])
     for path in ("/", "/da/nyheder/mission-possible/", "/da/nyheder/findes-ikke/"):
         status, headers, body = get(live, path)
-        assert status == 500
+        assert status == 200 and headers[BUILD_HEADER] == "failed"
+        assert headers["Cache-Control"] == "no-store"
         text = body.decode()
-        assert "<code>content/da/2021/a.md:3</code>: the front matter is not valid YAML: " \
-               "&lt;oops&gt;" in text
-        assert "hint: check the quotes" in text
+        assert '<code>content/da/2021/a.md:3</code>: <span lang="en">the front matter is ' \
+               'not valid YAML: &lt;oops&gt;</span>' in text
+        assert 'hint: <span lang="en">check the quotes</span>' in text
         assert "<oops>" not in text
         assert EVENTS_PATH in text  # it reloads itself when the file is fixed
     status, _, body = get(live, "/theme/style.css")  # the rest of the last good site stays
     assert status == 200 and body == b"body { color: black }"
 
     live.state.finish_build([])
-    status, _, body = get(live, "/da/nyheder/mission-possible/")
-    assert status == 200 and b"Mission Possible" in body
+    status, headers, body = get(live, "/da/nyheder/mission-possible/")
+    assert status == 200 and b"Mission Possible" in body and BUILD_HEADER not in headers
 
 
 def test_the_error_page_lists_each_problem_in_order():
     page = error_page([error("b.md", 2, "second"), error("a.md", None, "first")]).decode()
-    assert page.index("<code>a.md</code>: first") < page.index("<code>b.md:2</code>: second")
-    assert "2 error(s)" in page
+    assert page.index("<code>a.md</code>") < page.index("<code>b.md:2</code>")
+    assert page.index(">first<") < page.index(">second<")
+    assert "The site could not be built: 2 errors" in page and '<html lang="en">' in page
+    one = error_page([error("a.md", None, "first")]).decode()
+    assert "The site could not be built: 1 error</h1>" in one
+
+
+BROKEN = """\
+---
+title: Mission Possible
+date: den første <script>alert(1)</script>
+authors: [kurt-bennetsen]
+contacts: [kurt-bennetsen]
+clusters: [green-hub-denmark]
+---
+"""
+
+
+def test_the_error_page_speaks_the_sites_language_and_shows_the_lines(live_site):
+    """Danish, the site's default language, and Norwegian under /no/; the lines around
+    each problem's line, numbered, escaped, the line itself marked."""
+    site = live_site.state.site_root
+    (site / "content/da/2021/mission-possible.md").write_text(BROKEN, "utf-8")
+    problem = error("content/da/2021/mission-possible.md", 3,
+                    "'date: den første' is not a valid date", "write it as 2021-11-01")
+    live_site.state.finish_build([problem])
+    status, headers, body = get(live_site, "/da/nyheder/mission-possible/")
+    text = body.decode()
+    assert status == 200 and headers[BUILD_HEADER] == "failed"
+    assert '<html lang="da">' in text
+    assert "<h1>Sitet kunne ikke bygges: 1 fejl</h1>" in text
+    assert "Ret filen, og gem den" in text
+    assert 'tip: <span lang="en">write it as 2021-11-01</span>' in text
+    excerpt = text[text.index('<pre class="excerpt">'):text.index("</pre>")]
+    assert "  1 | ---" in excerpt and "  5 | contacts: [kurt-bennetsen]" in excerpt
+    assert "<mark>&gt; 3 | date: den første &lt;script&gt;alert(1)&lt;/script&gt;</mark>" \
+        in excerpt
+    assert "  6 |" not in excerpt and "<script>alert" not in text
+    assert EVENTS_PATH in text  # the live reload is kept
+
+    for path in ("/no/nyheter/mission/", "/no/"):
+        _, _, body = get(live_site, path)
+        norwegian = body.decode()
+        assert '<html lang="nb">' in norwegian
+        assert "Nettstedet kunne ikke bygges: 1 feil" in norwegian
+        assert "<mark>&gt; 3 | date: den første" in norwegian
+    _, _, body = get(live_site, "/")
+    assert '<html lang="da">' in body.decode()
+
+
+def test_the_error_page_follows_default_language_and_survives_a_broken_site_toml(
+        live_site):
+    site = live_site.state.site_root
+    config = site / "site.toml"
+    good = config.read_text("utf-8")
+    config.write_text(good.replace('default_language = "da"', 'default_language = "no"'),
+                      "utf-8")
+    live_site.state.finish_build([error("content/da/2021/a.md", None, "broken")])
+    assert '<html lang="nb">' in get(live_site, "/")[2].decode()
+    # site.toml itself broken: the language last read stays, and its lines are shown
+    config.write_text(good.replace('title = "Nyheder"', "title = Nyheder"), "utf-8")
+    live_site.state.finish_build([error("site.toml", 7, "site.toml is not valid TOML")])
+    text = get(live_site, "/")[2].decode()
+    assert '<html lang="nb">' in text and "<mark>&gt; 7 | title = Nyheder</mark>" in text
+
+
+def test_without_a_known_language_the_error_page_is_english(tmp_path: Path):
+    state = LiveState(tmp_path, tmp_path)  # a folder without site.toml
+    state.finish_build([error("site.toml", None, "site.toml not found")])
+    page = error_page(state.problems, state.text_language("/da/"), state.excerpts).decode()
+    assert '<html lang="en">' in page and "could not be built: 1 error" in page
+    assert error_page(state.problems, "nn").decode().count('<html lang="nb">') == 1
+
+
+def test_an_excerpt_only_from_a_text_file_inside_the_site(tmp_path: Path):
+    site = tmp_path / "site"
+    (site / "content/da").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("one\ntwo\nthree\n")
+    (site / "content/da/a.md").write_text("---\r\ntitle: A\r\n\tdate: x\r\n---\r\n")
+    (site / "content/da/bin.md").write_bytes(b"\x89PNG\x00\x00\n\n")
+    excerpt = read_excerpt(site, error("content/da/a.md", 3, "bad"))
+    assert excerpt is not None
+    assert (excerpt.first, excerpt.line) == (1, 3)
+    assert excerpt.lines == ("---", "title: A", "    date: x", "---", "")
+    for path, line in [("../secret.txt", 2), (str(tmp_path / "secret.txt"), 2),
+                       ("content/da/a.md", None), ("content/da/a.md", 99),
+                       ("content/da/bin.md", 1), ("content/da/none.md", 1), ("", 1)]:
+        assert read_excerpt(site, error(path, line, "x")) is None, (path, line)
 
 
 # the command line
@@ -323,12 +421,15 @@ def test_a_save_rebuilds_and_a_broken_file_is_shown_until_fixed(make_site, sessi
     assert outcomes[-1].changes[0].path == "content/da/2021/mission-possible.md"
 
     source.write_text(text.replace("date: 2021-11-01 09:00", "date: den første"), "utf-8")
-    status, body = poll(lambda: (r := fetch(article))[0] == 500 and r, what="the error page")
+    body = poll(lambda: "sitegen-build-failed" in (r := fetch(article)[1]) and r,
+                what="the error page")
     assert "content/da/2021/mission-possible.md:3" in body
+    assert "Sitet kunne ikke bygges: 1 fejl" in body  # the site's language
+    assert "<mark>&gt; 3 | date: den første</mark>" in body  # the line the build saw
     assert outcomes[-1].failed
 
     source.write_text(text, "utf-8")
-    poll(lambda: fetch(article)[0] == 200, what="the article to come back")
+    poll(lambda: "Tyve virksomheder" in fetch(article)[1], what="the article to come back")
     assert not (site / "build").exists()
 
 
@@ -398,11 +499,13 @@ def test_a_site_broken_at_start_is_served_as_the_error_page(make_site, session):
     url, outcomes = session(site)
     assert outcomes[0].failed
     status, body = fetch(url + "da/nyheder/mission-possible/")
-    assert status == 500 and "content/da/2021/mission-possible.md:2" in body
+    assert status == 200 and "content/da/2021/mission-possible.md:2" in body
+    assert "sitegen-build-failed" in body and '<html lang="da">' in body
     from conftest import ARTICLE_DA
 
     (site / "content/da/2021/mission-possible.md").write_text(ARTICLE_DA, "utf-8")
-    poll(lambda: fetch(url + "da/nyheder/mission-possible/")[0] == 200, what="the fix")
+    poll(lambda: "Tyve virksomheder" in fetch(url + "da/nyheder/mission-possible/")[1],
+         what="the fix")
 
 
 def test_a_deleted_article_is_gone_from_the_preview(make_site, session):

@@ -152,7 +152,7 @@ def serve(options: ServeOptions, now: Callable[[], datetime],
     stop = stop or threading.Event()
     site_root = options.site_root.resolve()
     out = preview_folder(site_root, options.preview)
-    state = LiveState(out)
+    state = LiveState(out, site_root)
     try:
         server = LiveServer((options.host, options.port), state, options.log_requests)
     except OSError as exc:
