@@ -391,6 +391,9 @@ def check_feeds_page(out: Path, lang: str) -> None:
     anchors = head_of(page).anchors
     for path in feeds:
         url = "/" + path.relative_to(out).as_posix()
+        if not feedparser.parse(path.read_bytes()).entries:  # no news yet: not offered
+            assert url not in anchors, f"{url} has no news but is listed on {page}"
+            continue
         assert url in anchors, f"{url} is not linked from {page}"
         assert BASE + url[1:] in text, f"{url}'s address is not shown on {page}"
     # and a word on how to subscribe, in the page's language
@@ -518,3 +521,13 @@ def test_an_item_names_its_press_contacts(make_site, build_site) -> None:
     language = parse(out / "da/rss.xml")
     assert "Kurt Bennetsen" in next(e for e in language.entries
                                     if e.title == "Ny aftale").content[0].value
+
+
+def test_the_feeds_page_lists_only_feeds_with_news(make_site, build_site) -> None:
+    """A person without news in a language is not offered a feed there; the feed itself
+    stays, so a subscription made from the person's page still works."""
+    out = build_site(make_site({"content/people/tom.md": "---\nname: Tom Tomsen\n---\n"}))
+    page = (out / "da/feeds/index.html").read_text(encoding="utf-8")
+    assert "/da/personer/kurt-bennetsen/rss.xml" in page
+    assert "/da/personer/tom/rss.xml" not in page
+    assert parse(out / "da/personer/tom/rss.xml").entries == []

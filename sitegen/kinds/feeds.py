@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen import urls
-from sitegen.kinds.base import Frame, Kind, Reads, Slice
+from sitegen.kinds.base import Fact, Frame, Kind, Reads, Slice
 from sitegen.kinds.html import HtmlKind
 from sitegen.model import Article, Cluster, Person, Site
 from sitegen.plan.formats import RSS
@@ -117,6 +117,9 @@ class LanguageFeed(FeedKind):
 class FeedsPageReads(Reads):
     people: Slice  # everyone, by id
     clusters: Slice  # every cluster, by id
+    # The ids whose feed has news in the page's language: only those are listed (a feed
+    # without news stays at its address, for whoever subscribes from the person's page).
+    with_news: Fact
 
 
 class FeedsPage(HtmlKind[FeedsPageReads]):
@@ -127,12 +130,21 @@ class FeedsPage(HtmlKind[FeedsPageReads]):
         yield self.page(urls.feeds_page(lang or ""), lang)
 
     def reads(self, site: Site, page: Page) -> FeedsPageReads:
+        lang = page.lang or ""
+        listings = site.listings
+        with_news = frozenset(
+            [f"person:{i}" for i in site.people if listings.by_person.get((lang, i))]
+            + [f"cluster:{i}" for i in site.clusters if listings.by_cluster.get((lang, i))])
         return FeedsPageReads(Slice("people", tuple(site.people[i] for i in sorted(site.people))),
                               Slice("clusters", tuple(site.clusters[i]
-                                                      for i in sorted(site.clusters))))
+                                                      for i in sorted(site.clusters))),
+                              Fact(f"feeds:{lang}", tuple(sorted(with_news))))
 
     def context(self, frame: Frame, page: Page, reads: FeedsPageReads) -> dict[str, Any]:
-        return {"people": list(reads.people.items), "clusters": list(reads.clusters.items)}
+        with_news = set(reads.with_news.value)  # type: ignore[call-overload]
+        people = [p for p in reads.people.items if f"person:{p.id}" in with_news]
+        clusters = [c for c in reads.clusters.items if f"cluster:{c.id}" in with_news]
+        return {"people": people, "clusters": clusters}
 
 
 LANGUAGE_FEED = LanguageFeed()
