@@ -108,7 +108,7 @@ def _print_timings(timeline: Timeline, report: BuildReport | None,
         articles = ", ".join(f"{n} {lang}" for lang, n in report.articles.items())
         print(f"  {pages} pages, {report.feeds} feeds; articles: {articles or 'none'}; "
               f"{report.people} people, {report.clusters} clusters, "
-              f"{report.copied} file(s) copied")
+              f"{report.files} file(s) copied as-is")
 
 
 def run_build(args: argparse.Namespace) -> int:

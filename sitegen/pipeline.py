@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 from sitegen import search, urls
@@ -18,6 +19,7 @@ from sitegen.errors import BuildFailed, Problem, error, sort_problems
 from sitegen.fingerprint import content_hash
 from sitegen.load.content import FileCache, load_discovered
 from sitegen.load.discover import discover, outside_warning
+from sitegen.load.records import ArticleSource
 from sitegen.model import Site
 from sitegen.parallel import shared_map, will_fork
 from sitegen.plan.formats import RSS
@@ -29,6 +31,7 @@ from sitegen.report import BuildReport
 from sitegen.resolve import BuildOptions, resolve_site
 from sitegen.resolve.bodies import BodyCache
 from sitegen.resolve.memo import ResolveMemo
+from sitegen.resolve.schedule import make_schedule
 from sitegen.write import Stage, staged_output
 
 
@@ -43,6 +46,10 @@ class Prepared:
     # What the model was made from, for an edit to be patched into it (sitegen/patch.py).
     media: Mapping[str, int] = field(default_factory=dict)  # "media/x.jpg" -> bytes
     failed: frozenset[str] = frozenset()  # source files that gave no record
+    # For the summary: the content's articles by what they are (`article_counts`; the
+    # model holds only the published ones), and how many files `copies` publishes.
+    counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    files: int = 0
 
 
 def _stop_on_errors(problems: list[Problem]) -> None:
@@ -87,8 +94,24 @@ def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None
     pages, plan_problems = plan_pages(site)
     problems += plan_problems
     _stop_on_errors(problems)
-    return Prepared(site, theme, pages, tuple(sort_problems(problems)), loaded.media,
-                    loaded.failed)
+    prepared = Prepared(site, theme, pages, tuple(sort_problems(problems)), loaded.media,
+                        loaded.failed, article_counts(loaded.articles, options.now))
+    return replace(prepared, files=len(copies(prepared, site_root)))
+
+
+def article_counts(articles: Sequence[ArticleSource], now: datetime
+                   ) -> dict[str, dict[str, int]]:
+    """'published', 'draft' and 'embargoed' (held by the clock: a date in the future or
+    the story's embargo) -> language -> how many, as of `now`. Counted from the sources,
+    not the model, so that a preview (which keeps drafts) counts them alike."""
+    schedule = make_schedule(articles)
+    counts: dict[str, Counter[str]] = {"published": Counter(), "draft": Counter(),
+                                       "embargoed": Counter()}
+    for article in articles:
+        what = ("draft" if article.draft else
+                "embargoed" if schedule.embargoed(article, now) else "published")
+        counts[what][article.lang] += 1
+    return {what: dict(counter) for what, counter in counts.items()}
 
 
 # Called after each page is rendered with (pages done, pages in all): a progress bar.
@@ -181,14 +204,19 @@ def publish(prepared: Prepared, site_root: Path, stage: Stage,
 
 
 def report(prepared: Prepared, started: float, output: str, copied: int) -> BuildReport:
+    """The summary's numbers: what the site holds, the same however it was built."""
     pages = Counter(page.lang or "-" for page in prepared.pages)
-    articles = Counter(a.lang for a in prepared.site.articles.values())
+    built = prepared.site.articles.values()
+    counts = prepared.counts or {"published": Counter(a.lang for a in built)}
     return BuildReport(
-        pages=dict(pages), articles=dict(articles),
+        pages=dict(pages), articles=dict(counts.get("published", {})),
+        drafts=dict(counts.get("draft", {})), embargoed=dict(counts.get("embargoed", {})),
         feeds=sum(p.format is RSS for p in prepared.pages),
         people=len(prepared.site.people), clusters=len(prepared.site.clusters),
         copied=copied, seconds=time.perf_counter() - started, output=output,
-        problems=prepared.problems,
+        problems=prepared.problems, files=prepared.files,
+        shown_drafts=sum(a.draft for a in built),
+        shown_embargoed=sum(a.embargoed and not a.draft for a in built),
     )
 
 
