@@ -140,8 +140,10 @@ def test_an_edit_appears_an_error_shows_and_the_fix_brings_the_article_back(serv
                       encoding="utf-8")
     failure = page.locator("#sitegen-build-failed")
     expect(failure).to_be_visible(timeout=WAIT_MS)
-    expect(failure).to_contain_text(f"{ARTICLE}:2: the front matter is not valid YAML")
-    expect(failure).to_contain_text("hint:")
+    expect(failure).to_contain_text(f"{ARTICLE}:2: the list ('[') opened on line 2 is never "
+                                    "closed")
+    expect(failure).to_contain_text("tip:")  # in the site's language, Danish
+    expect(failure.locator(".excerpt mark")).to_have_text("> 2 | title: [Mission Possible")
 
     # 3. fixed: the article is back, still without a manual reload
     source.write_text(edited.replace("Tredive", "Fyrre"), encoding="utf-8")
@@ -150,7 +152,7 @@ def test_an_edit_appears_an_error_shows_and_the_fix_brings_the_article_back(serv
     expect(page.locator("h1")).to_have_text("Mission Possible")
 
     # the terminal said the same
-    assert any(f"{ARTICLE}:2: the front matter is not valid YAML" in line
+    assert any(f"{ARTICLE}:2: the list ('[') opened on line 2 is never closed" in line
                for line in served.stderr)
     # the reload script is served, never written: the preview folder and build/ are clean
     assert not (site / "build").exists()
