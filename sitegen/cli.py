@@ -287,13 +287,17 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     from sitegen.scaffold import ScaffoldFailed, create_article, create_translation
+    from sitegen.scaffold_entries import create_entry
 
     try:
-        if args.translate:
-            created = create_translation(args.site, args.translate, build_now(args), args.to)
-        else:
+        if args.kind == "translation":
+            created = create_translation(args.site, args.translate, build_now(args), args.to,
+                                         args.title)
+        elif args.kind == "article":
             created = create_article(args.site, args.lang, args.title, build_now(args),
                                      args.author, args.contact, args.cluster, args.draft)
+        else:
+            created = create_entry(args.site, args.kind, args.id, args.name)
     except (ScaffoldFailed, BuildFailed) as failed:
         print_problems(failed.problems)
         return EXIT_CONTENT
@@ -301,6 +305,8 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"{args.site / created.original_edited}: added translation_key: "
               f"{created.translation_key}", file=sys.stderr)
     print(args.site / created.path)
+    if created.hint:
+        print(f"    hint: {created.hint}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -18,9 +18,16 @@ from pathlib import Path
 from sitegen import __version__
 from sitegen.errors import did_you_mean
 
+# `sitegen new person ID "Name"` and `sitegen new organisation ID "Name"`: words that
+# can never be a language's folder (site.toml's codes are 2 or 3 lower-case letters).
+ENTRY_KINDS = {"person": "person", "organisation": "organisation",
+               "organization": "organisation"}
+
 NEW_USAGE = """\
 sitegen new [--site DIR] LANG "TITLE" [--author ID] [--contact ID] [--cluster ID] [--draft]
-       sitegen new [--site DIR] --translate PATH [--to LANG]"""
+       sitegen new [--site DIR] --translate PATH [--title "TITLE"] [--to LANG]
+       sitegen new [--site DIR] person ID "NAME"
+       sitegen new [--site DIR] organisation ID "NAME\""""
 
 
 def parse_now(text: str) -> datetime:
@@ -159,14 +166,16 @@ def make_parser() -> argparse.ArgumentParser:
 def _new_command(commands: argparse._SubParsersAction) -> None:
     new_cmd = _command(
         commands, "new", usage=NEW_USAGE,
-        help="start an article, or its translation",
-        description="Create content/LANG/YEAR/slug.md with the front matter filled in, or "
-        "with --translate the other language's version of an article. Prints the path. "
-        "Never overwrites a file.")
+        help="start an article, its translation, a person or an organisation",
+        description="Create content/LANG/YEAR/slug.md with the front matter filled in; "
+        "with --translate, the other language's version of an article; with person or "
+        "organisation, content/people/ID.md or content/clusters/ID.md with every field "
+        "listed. Prints the path. Never overwrites a file.")
     _site_arg(new_cmd)
     new_cmd.add_argument("words", nargs="*", metavar="WHAT",
-                         help='LANG "TITLE": the language (da, no, ...) and the title, '
-                         "in quotes")
+                         help='LANG "TITLE" for an article (da, no, ...), or person ID '
+                         '"NAME", or organisation ID "NAME"; an ID is lower case with '
+                         "'-', e.g. kurt-bennetsen")
     for option, what in (("--author", "person"), ("--contact", "person"),
                          ("--cluster", "cluster")):
         new_cmd.add_argument(option, action="append", default=[], metavar="ID",
@@ -174,36 +183,69 @@ def _new_command(commands: argparse._SubParsersAction) -> None:
     new_cmd.add_argument("--draft", action="store_true", help="mark it 'draft: true'")
     new_cmd.add_argument("--translate", type=Path, metavar="PATH",
                          help="make the other language's version of this article")
+    new_cmd.add_argument("--title", metavar='"TITLE"',
+                         help="with --translate: the title in the other language; the "
+                         "file name and web address are made from it")
     new_cmd.add_argument("--to", metavar="LANG",
                          help="with --translate: the language (needed with 3+ languages)")
 
 
 def check_new_args(args: argparse.Namespace) -> None:
     """What argparse cannot say alone about `new`: which of its forms was meant (set as
-    args.kind, with args.lang and args.title for an article), or exit 2 with its
-    usage."""
+    args.kind, with args.lang and args.title, or args.id and args.name), or exit 2 with
+    its usage."""
     if args.command != "new":
         return
     parser: argparse.ArgumentParser = args.command_parser
     words = [" ".join(word.split()) for word in args.words]
     article_options = args.author or args.contact or args.cluster or args.draft
-    args.lang = None
+    args.lang = args.id = args.name = None
     if args.translate:
         args.kind = "translation"
         if words or article_options:
             parser.error("new --translate PATH takes no LANG, TITLE, --author, --contact, "
-                         "--cluster or --draft (they come from the original; use --to LANG)")
+                         "--cluster or --draft (they come from the original; use --to LANG "
+                         'and --title "TITLE")')
+        if args.title is not None:
+            args.title = " ".join(args.title.split())
+            if not args.title:
+                parser.error("--title needs the title in the other language, in quotes")
         return
-    if args.to:
-        parser.error("--to goes with --translate PATH")
+    if args.to or args.title is not None:
+        parser.error(f"{'--to' if args.to else '--title'} goes with --translate PATH")
+    kind = ENTRY_KINDS.get(words[0].lower()) if words else None
+    if kind:
+        args.kind = kind
+        if article_options:
+            parser.error(f"new {words[0]} takes no --author, --contact, --cluster or --draft")
+        if len(words) != 3:
+            parser.error(f'new {words[0]} needs an ID and a "NAME", e.g. '
+                         f"{_entry_example(words)}")
+        args.id, args.name = words[1], words[2]
+        return
     args.kind = "article"
     if len(words) > 2:
         parser.error(f'the title is one argument: put it in quotes, e.g. sitegen new '
                      f'{words[0]} "{" ".join(words[1:])}"')
     if len(words) != 2:
         parser.error('new needs LANG and "TITLE", e.g. sitegen new da "Ny direktør", '
-                     "or --translate PATH")
+                     'or --translate PATH, or person ID "NAME", or organisation ID "NAME"')
     args.lang, args.title = words
+
+
+def _entry_example(words: Sequence[str]) -> str:
+    """The command as it should have been: from a name given alone, its id."""
+    from sitegen.slugs import is_slug, slugify
+
+    person = ENTRY_KINDS[words[0].lower()] == "person"
+    given = words[1] if len(words) == 2 else ""
+    if given and not is_slug(given) and slugify(given):
+        return f'sitegen new {words[0]} {slugify(given)} "{given}"'
+    if given:
+        return f'sitegen new {words[0]} {given} "{"Full Name" if person else "Full name"}"'
+    example = "kurt-bennetsen \"Kurt Bennetsen\"" if person else \
+        "green-hub-denmark \"Green Hub Denmark\""
+    return f"sitegen new {words[0]} {example}"
 
 
 def _unknown_command(parser: argparse.ArgumentParser, argv: Sequence[str],

@@ -3,7 +3,7 @@
 The functions that decide what to write are pure (`article_text`, `translation_text`,
 `add_translation_key`); `create_article` and `create_translation` read the site to
 check ids, slugs and keys as a build would, then write. A file that exists is never
-overwritten. Nothing is printed here.
+overwritten. Nothing is printed here. People and organisations: sitegen/scaffold_entries.py.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from sitegen.load.frontmatter import decode, split
 from sitegen.load.records import ArticleSource
 from sitegen.load.sources import load_article
 from sitegen.resolve.references import check_refs
-from sitegen.slugs import slugify
+from sitegen.slugs import slug_from_filename, slugify
 
 # Placeholders `sitegen check` looks for: text to write, and text to translate.
 WRITE_MARKERS = {"da": "SKRIV:", "no": "SKRIV:", "nb": "SKRIV:", "nn": "SKRIV:"}
@@ -52,6 +52,17 @@ TRANSLATE_NOTE = {
     "no": "teksten under er fra {source}. Oversett den, og slett så denne linjen.",
 }
 TRANSLATE_NOTE_EN = "the text below is from {source}. Translate it, then delete this line."
+# The optional lines of a new article's header, commented out: (summary, image_alt). With
+# the marker, a line uncommented but not written over is one `sitegen check` names.
+OPTIONAL = {
+    "da": ("En eller to sætninger til lister og feeds; uden den bruges første afsnit.",
+           "Hvad billedet viser, for dem der ikke kan se det"),
+    "no": ("En eller to setninger til lister og feeder; uten den brukes første avsnitt.",
+           "Hva bildet viser, for dem som ikke kan se det"),
+}
+OPTIONAL_EN = ("One or two sentences for lists and feeds; without it, the first "
+               "paragraph is used.", "What the picture shows, for those who cannot see it")
+TITLE_EXAMPLE = {"da": "Dansk titel", "no": "Norsk tittel", "nb": "Norsk tittel"}
 LANGUAGE_NAMES = {"da": "Danish", "no": "Norwegian", "nb": "Norwegian", "nn": "Nynorsk",
                   "sv": "Swedish", "en": "English", "de": "German"}
 
@@ -81,6 +92,7 @@ class Created:
     path: str  # relative to the site root
     original_edited: str | None = None  # the original, when a translation_key was added
     translation_key: str | None = None
+    hint: str | None = None  # what to do next, when it is not obvious
 
 
 # --- pure: the text of the files -------------------------------------------------------
@@ -121,23 +133,29 @@ def front_matter(fields: Sequence[tuple[str, str | None]]) -> str:
 def article_text(lang: str, title: str, moment: datetime, authors: Sequence[str] = (),
                  contacts: Sequence[str] = (), clusters: Sequence[str] = (),
                  draft: bool = False) -> str:
-    """A new article: front matter filled in, and a body to write over."""
+    """A new article: front matter filled in, the optional lines an editor most often
+    needs commented out (so the file builds as it is), and a body to write over."""
     first, rest = BODY.get(lang, BODY_EN)
+    summary, alt = OPTIONAL.get(lang, OPTIONAL_EN)
     marker = write_marker(lang)
-    return front_matter([
+    header = front_matter([
         ("title", yaml_text(title)),
         ("date", local_time(moment)),
         ("authors", yaml_list(authors) if authors else None),
         ("contacts", yaml_list(contacts) if contacts else None),
         ("clusters", yaml_list(clusters) if clusters else None),
         ("draft", "true" if draft else None),
-    ]) + f"\n{marker} {first}\n\n{marker} {rest}\n"
+        ("# summary", yaml_text(f"{marker} {summary}")),
+        ("# image", f"media/{moment.year}/{slugify(title) or 'billede'}.jpg"),
+        ("# image_alt", yaml_text(f"{marker} {alt}")),
+    ])
+    return header + f"\n{marker} {first}\n\n{marker} {rest}\n"
 
 
 def translation_text(original: ArticleSource, lang: str, moment: datetime,
-                     key: str) -> str:
-    """The other language's version: same people, clusters, image and key; the title,
-    texts and body marked for translation."""
+                     key: str, title: str | None = None) -> str:
+    """The other language's version: same people, clusters, image and key; the title
+    (unless given, already translated), texts and body marked for translation."""
     marker = translate_marker(lang)
 
     def marked(text: str | None) -> str | None:
@@ -146,7 +164,7 @@ def translation_text(original: ArticleSource, lang: str, moment: datetime,
     note = TRANSLATE_NOTE.get(lang, TRANSLATE_NOTE_EN).format(source=original.path)
     body = original.body.strip("\n")
     return front_matter([
-        ("title", marked(original.title)),
+        ("title", yaml_text(title) if title else marked(original.title)),
         ("date", local_time(moment)),
         ("summary", marked(original.summary)),
         ("authors", yaml_list(r.id for r in original.authors) if original.authors else None),
@@ -317,9 +335,10 @@ def _source_rel(site_root: Path, source: Path) -> str:
 
 
 def create_translation(site_root: Path, source: Path, now: datetime,
-                       to: str | None = None) -> Created:
+                       to: str | None = None, title: str | None = None) -> Created:
     """Write the other language's version of an article, and give the original a
-    translation_key if it had none."""
+    translation_key if it had none. With `title` (in the other language) the file name,
+    and so the web address, are made from it; else they are the original's."""
     config = _config(site_root)
     rel = _source_rel(site_root, source)
     parts = PurePosixPath(rel).parts
@@ -344,7 +363,17 @@ def create_translation(site_root: Path, source: Path, now: datetime,
     _check_ids(site_root, config, [
         (rel, original.authors, "person"), (rel, original.contacts, "person"),
         (rel, original.clusters, "cluster")])
-    target = f"content/{to}/{original.rel}.md"
+    folder = PurePosixPath(original.rel).parent
+    if title is not None:
+        slug = slugify(title)
+        if not slug:
+            raise ScaffoldFailed([error("--title", None,
+                                        f"cannot make a file name from {title!r}",
+                                        "give a title with letters or digits")])
+        target = f"content/{to}/{(folder / slug).as_posix()}.md"
+    else:
+        target = f"content/{to}/{original.rel}.md"
+        slug = slug_from_filename(PurePosixPath(original.rel).name)
     loaded, _ = load_content(site_root, config)
     _refuse_existing(site_root, target, "it may already be the translation: open it")
     key = original.translation_key
@@ -359,17 +388,29 @@ def create_translation(site_root: Path, source: Path, now: datetime,
     else:
         key = new_key(original, {a.translation_key for a in loaded.articles
                                  if a.translation_key})
+    other = _slugs(loaded, to).get(slug)
+    if other:
+        raise ScaffoldFailed([error(
+            target, None, f"slug '{slug}' is already used by {other}",
+            f'give the {language_name(to)} title: --title "..."' if title is None else
+            "choose another title: two articles in one language cannot share a URL",
+            code="duplicate-slug")])
     moment = now.astimezone(config.language(to).tz)
-    _write_new(site_root, target, translation_text(original, to, moment, key))
+    _write_new(site_root, target, translation_text(original, to, moment, key, title))
+    example = TITLE_EXAMPLE.get(to, "...")
+    hint = None if title is not None else (
+        f"its file name, and so its web address, are the {language_name(lang)} "
+        f"original's; to have them in {language_name(to)}, rename the file, or delete it "
+        f'and run: sitegen new --translate {rel} --title "{example}"')
     if original.translation_key:
-        return Created(target, None, key)
+        return Created(target, None, key, hint)
     try:
         _check_front_matter(rel, data)
         _replace(site_root / rel, add_translation_key(data, key))
     except BaseException:
         (site_root / target).unlink(missing_ok=True)
         raise
-    return Created(target, rel, key)
+    return Created(target, rel, key, hint)
 
 
 def _check_front_matter(rel: str, data: bytes) -> None:

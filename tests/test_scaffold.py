@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,7 +51,8 @@ def test_new_writes_the_front_matter_and_prints_the_path(make_site, new):
     text = (site / rel).read_text("utf-8")
     assert text.startswith("---\ntitle: Ærø får ny færge på Å\ndate: 2026-01-01 13:00\n"
                            "authors: [kurt-bennetsen]\ncontacts: [kurt-bennetsen]\n"
-                           "clusters: [green-hub-denmark]\n---\n")  # 12:00 UTC is 13:00 here
+                           "clusters: [green-hub-denmark]\n# summary: ")  # 12:00 UTC: 13:00
+    assert "\n# image: media/2026/aeroe-faar-ny-faerge-paa-aa.jpg\n# image_alt: " in text
     assert "SKRIV:" in text
     record, problems = load_article(rel, text.encode(), "da", CPH)
     assert record is not None and not [p for p in problems if p.is_error]
@@ -134,7 +136,7 @@ def test_a_new_article_is_clean_once_its_text_is_written(make_site, new, check_s
     path = Path(out.strip())
     code, output = check_site(site, "--strict")  # the placeholders are found...
     assert code == 1
-    assert "content/da/2026/eksport-til-californien.md:9: warning: text left from " \
+    assert "content/da/2026/eksport-til-californien.md:12: warning: text left from " \
            "'sitegen new'" in output
     replace_placeholders(path)
     code, output = check_site(site, "--strict")  # ...and once written over, all is clean
@@ -220,7 +222,10 @@ def test_translate_keeps_an_existing_key_and_leaves_the_original_alone(make_site
     assert code == 0, err
     assert "translation_key: dkla\n" in Path(out.strip()).read_text("utf-8")
     assert original.read_bytes() == before
-    assert err == ""
+    assert err == ("    hint: its file name, and so its web address, are the Danish "
+                   "original's; to have them in Norwegian, rename the file, or delete it and "
+                   "run: sitegen new --translate content/da/2021/mission-possible.md --title "
+                   '"Norsk tittel"\n')
 
 
 def test_the_key_is_added_without_touching_crlf_bom_or_comments():
@@ -292,3 +297,184 @@ def test_a_translation_is_clean_once_translated(make_site, new, check_site):
     replace_placeholders(Path(out.strip()), "Tjue bedrifter var i Los Angeles.")
     code, output = check_site(site, "--strict")
     assert code == 0, output
+
+
+def test_the_optional_lines_of_a_new_article_are_commented_and_marked(make_site, new,
+                                                                      check_site):
+    """Uncommented but not written over, summary and image_alt are named by check."""
+    site = make_site({"content/media/2026/ny-artikel.jpg": b"\xff\xd8\xff"})
+    _, out, _ = new(site, "da", "Ny artikel", "--author", "kurt-bennetsen")
+    path = Path(out.strip())
+    text = path.read_text("utf-8")
+    for line in ('# summary: "SKRIV: ', "# image: media/2026/ny-artikel.jpg\n",
+                 '# image_alt: "SKRIV: '):
+        assert f"\n{line}" in text, line
+    path.write_text(text.replace("\n# ", "\n"), "utf-8")
+    code, output = check_site(site)
+    assert code == 0, output
+    assert "'summary' still starts with 'SKRIV:'" in output
+    assert "'image_alt' still starts with 'SKRIV:'" in output
+
+
+# new --translate --title
+
+
+def test_translate_with_a_title_names_the_file_after_it(make_site, new, build_site):
+    site = make_site({"content/da/2021/eksport.md": "---\ntitle: Eksport\ndate: 2021-05-01\n"
+                      "authors: [kurt-bennetsen]\ntranslation_key: eksport\n---\nTekst.\n"})
+    code, out, err = new(site, "--translate", "content/da/2021/eksport.md",
+                         "--title", "Eksport  til USA: en ny vei")
+    assert code == 0, err
+    target = site / "content/no/2021/eksport-til-usa-en-ny-vei.md"
+    assert out.strip() == str(target)
+    assert err == ""  # no hint: the name is the Norwegian title's
+    text = target.read_text("utf-8")
+    assert '\ntitle: "Eksport til USA: en ny vei"\n' in text  # filled in, not marked
+    assert "\ntranslation_key: eksport\n" in text
+    assert "OVERSETT: teksten under er fra content/da/2021/eksport.md" in text
+    out_dir = build_site(site)
+    danish = (out_dir / "da/nyheder/eksport/index.html").read_text()
+    assert 'hreflang="nb" href="https://nyheder.example.org/no/nyheter/' \
+           'eksport-til-usa-en-ny-vei/"' in danish
+
+
+def test_translate_with_a_title_adds_the_key_to_the_original(make_site, new):
+    site = make_site({"content/da/2021/solo.md": "---\ntitle: Solo\ndate: 2021-05-01\n"
+                                                 "---\nTekst.\n"})
+    code, out, err = new(site, "--translate", "content/da/2021/solo.md", "--title", "Alene")
+    assert code == 0, err
+    assert out.strip().endswith("content/no/2021/alene.md")
+    assert "content/da/2021/solo.md: added translation_key: solo" in err
+    assert "translation_key: solo\n" in (site / "content/da/2021/solo.md").read_text()
+    assert "translation_key: solo\n" in (site / "content/no/2021/alene.md").read_text()
+
+
+def test_a_title_whose_slug_is_taken_is_refused(make_site, new):
+    site = make_site({"content/da/2022/solo.md": "---\ntitle: Solo\ndate: 2022-05-01\n"
+                                                 "---\nTekst.\n"})
+    code, out, err = new(site, "--translate", "content/da/2022/solo.md", "--title",
+                         "Mission!")  # content/no/2021/mission.md has the slug 'mission'
+    assert code == 1 and out == ""
+    assert "content/no/2022/mission.md: slug 'mission' is already used by " \
+           "content/no/2021/mission.md" in err
+    assert not (site / "content/no/2022/mission.md").exists()
+    assert "translation_key" not in (site / "content/da/2022/solo.md").read_text()
+    code, _, err = new(site, "--translate", "content/da/2022/solo.md", "--title", "Solo")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("args", [["da", "Titel", "--title", "X"],
+                                  ["--translate", "x.md", "--title", " "]])
+def test_title_goes_with_translate_only(make_site, new, args):
+    code, _, err = new(make_site(), *args)
+    assert code == 2
+    assert err.startswith("usage: sitegen new ")
+
+
+# new person / new organisation
+
+
+PERSON_KEYS_COMMENTED = ("role", "organization", "email", "phone", "photo", "photo_credit",
+                         "clusters")
+
+
+@pytest.mark.parametrize("kind, folder", [("person", "people"),
+                                          ("organisation", "clusters"),
+                                          ("organization", "clusters")])
+def test_a_new_entry_builds_and_checks_as_written(make_site, new, check_site, build_site,
+                                                  kind, folder):
+    site = make_site()
+    code, out, err = new(site, kind, "nordisk-energi", "Nordisk Energi")
+    assert code == 0, err
+    rel = f"content/{folder}/nordisk-energi.md"
+    assert out.strip() == str(site / rel)
+    assert "hint: it builds as it is. Write over the SKRIV: lines" in err
+    text = (site / rel).read_text("utf-8")
+    assert text.startswith("---\nname: Nordisk Energi\n")
+    assert "\n::: da\nSKRIV: " in text and "\n::: no\nSKRIV: " in text
+    code, output = check_site(site)
+    assert code == 0, output
+    assert "0 error(s), 1 warning(s)" in output
+    assert f"{rel}: warning: no article names " in output  # the one warning, as the hint says
+    build_site(site)
+
+
+def test_every_field_of_a_person_and_an_organisation_is_listed(make_site, new):
+    from sitegen.load.records import CLUSTER_KEYS, ORGANISATION_TYPES, PERSON_KEYS
+
+    site = make_site()
+    new(site, "person", "anne-andersen", "Anne Andersen")
+    new(site, "organisation", "nordisk-energi", "Nordisk Energi")
+    for rel, keys in (("content/people/anne-andersen.md", PERSON_KEYS),
+                      ("content/clusters/nordisk-energi.md", CLUSTER_KEYS)):
+        lines = (site / rel).read_text("utf-8").split("\n")
+        for key in keys:
+            wanted = f"{key}:" if key == "name" else f"# {key}:"
+            assert any(line.startswith(wanted) for line in lines), (rel, key)
+    header = (site / "content/clusters/nordisk-energi.md").read_text("utf-8")
+    comments = " ".join(line.lstrip("# ") for line in header.split("\n") if line[:1] == "#")
+    assert "one of: " + ", ".join(ORGANISATION_TYPES) in comments
+
+
+def test_every_commented_field_is_valid_once_uncommented(make_site, new, check_site):
+    """The examples are right: delete every '# ' and the files still build."""
+    site = make_site({"content/media/people/anne-andersen.jpg": b"\xff\xd8\xff",
+                      "content/media/logos/nordisk-energi.png": b"\x89PNG\r\n"})
+    new(site, "person", "anne-andersen", "Anne Andersen")
+    new(site, "organisation", "nordisk-energi", "Nordisk Energi")
+    for rel in ("content/people/anne-andersen.md", "content/clusters/nordisk-energi.md"):
+        path = site / rel
+        lines = path.read_text("utf-8").split("\n")
+        end = lines.index("---", 1)
+        header = [line[2:] if re.match(r"# [a-z_]+:( |$)|#   ", line) else line
+                  for line in lines[1:end]]
+        header = [line for line in header if not line.startswith("#")]  # the explanations
+        path.write_text("\n".join(["---", *header, *lines[end:]]), "utf-8")
+    code, output = check_site(site)
+    assert code == 0, output
+    assert "unknown front-matter key" not in output
+    from sitegen.load.sources import load_cluster, load_person
+
+    person, _ = load_person("content/people/anne-andersen.md",
+                            (site / "content/people/anne-andersen.md").read_bytes(),
+                            ("da", "no"))
+    assert person is not None and person.role == {"da": "Kommunikationschef",
+                                                  "no": "Kommunikasjonssjef"}
+    assert person.clusters[0].id == "green-hub-denmark"  # an id the site has
+    cluster, _ = load_cluster("content/clusters/nordisk-energi.md",
+                              (site / "content/clusters/nordisk-energi.md").read_bytes(),
+                              ("da", "no"))
+    assert cluster is not None and (cluster.type, cluster.short_name) == ("cluster", "NE")
+
+
+def test_an_existing_entry_is_never_overwritten(make_site, new):
+    site = make_site()
+    path = site / "content/people/kurt-bennetsen.md"
+    before = path.read_bytes()
+    code, out, err = new(site, "person", "kurt-bennetsen", "Kurt Bennetsen")
+    assert code == 1 and out == ""
+    assert "content/people/kurt-bennetsen.md: the file already exists; it is left as it " \
+           "is\n    hint: choose another id, or edit that file" in err
+    assert path.read_bytes() == before
+    code, _, err = new(site, "organisation", "green-hub-denmark", "Green Hub")
+    assert code == 1 and "content/clusters/green-hub-denmark.md: the file already exists" in err
+
+
+def test_an_invalid_id_is_refused_with_the_one_meant(make_site, new):
+    site = make_site()
+    code, out, err = new(site, "person", "Anne Andersen", "Anne Andersen")
+    assert code == 1 and out == ""
+    assert "ID: 'Anne Andersen' cannot be an id (did you mean 'anne-andersen'?)" in err
+    assert not (site / "content/people/Anne Andersen.md").exists()
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["person", "Anne Andersen"], 'sitegen new person anne-andersen "Anne Andersen"'),
+    (["organisation"], 'sitegen new organisation green-hub-denmark "Green Hub Denmark"'),
+    (["person", "a", "A", "--author", "kurt-bennetsen"], "takes no --author"),
+])
+def test_a_person_or_organisation_needs_an_id_and_a_name(make_site, new, args, shown):
+    code, _, err = new(make_site(), *args)
+    assert code == 2
+    assert err.startswith("usage: sitegen new ")
+    assert shown in err
