@@ -35,6 +35,7 @@ from sitegen.write import (
     Stage,
     Transaction,
     build_lock,
+    foreign_entries,
     output_identity,
     recover,
     stamps_under,
@@ -84,6 +85,9 @@ class Builder:
     # only its hash reaches the store.
     preview_secret: str | None = field(default=None, repr=False)
     memory: Memory | None = field(default=None, init=False)
+    # Top-level files of the output no build makes (a CNAME by hand): removed by the
+    # last build, and named in its report.
+    removed_foreign: tuple[str, ...] = field(default=(), init=False)
     last_mode: str = field(default="", init=False)  # "no-op", "incremental" or "full"
     last_written: int = field(default=0, init=False)
     _store: Store | None = field(default=None, init=False)
@@ -163,6 +167,7 @@ class Builder:
         """Build as of `now`. Raises BuildFailed on content errors, leaving the output
         as it was."""
         started = time.perf_counter()
+        self.removed_foreign = ()
         with build_lock(self.out):
             if recover(self.out, self._apply):
                 self.memory = None  # the store now holds what the killed build made
@@ -211,8 +216,24 @@ class Builder:
                                           "stamped_at": stamped_at}, started, on_page)
                     if report is not None:
                         self.last_mode = "patch"
-                        return report
-            return self._build(outputs, options, inputs, stamps, started, on_page, stamped_at)
+                        return self._with_foreign(report)
+            return self._with_foreign(self._build(outputs, options, inputs, stamps, started,
+                                                  on_page, stamped_at))
+
+    def _with_foreign(self, report: BuildReport) -> BuildReport:
+        """The report, with a warning for each foreign file the build removed."""
+        from sitegen.errors import warning
+
+        if not self.removed_foreign:
+            return report
+        out = self.out.name
+        found = [warning(f"{out}/{name}", None, f"'{out}/{name}' was not made by sitegen "
+                         "and has been removed: the output folder holds what the site "
+                         "makes, and nothing else",
+                         f"files the site should publish belong in static/ (static/{name} "
+                         f"is published as /{name})", code="foreign-output")
+                 for name in self.removed_foreign]
+        return replace(report, problems=(*report.problems, *found))
 
     def _memory(self, config_digest: str) -> Memory:
         """The records and bodies of the last build: in memory, or read from the store."""
@@ -341,6 +362,9 @@ class Builder:
                     for rel, value in digests.items() if rel in stamps}
             delta = {"variant": self.variant, "state": _encode(state), "replace_all": True,
                      "removed": [], "outputs": kept}
+            self.removed_foreign = tuple(foreign_entries(self.out, digests,
+                                                         (search.INDEX_DIR,))) \
+                if self.out.is_dir() else ()
             transaction.replace_output(root)
         except BaseException:
             transaction.abort()
@@ -390,6 +414,10 @@ class Builder:
                 new[rel] = (digests[rel], transaction.copy(rel, source), "")
             for rel in removed:
                 transaction.remove(rel)
+            self.removed_foreign = tuple(foreign_entries(self.out, [*previous, *new],
+                                                         (search.INDEX_DIR,)))
+            for name in self.removed_foreign:
+                transaction.remove(name)
             if self.search == "now":
                 contents = {rel: value[2] for rel, value in previous.items()}
                 contents.update((rel, value[2]) for rel, value in new.items())

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -305,6 +305,21 @@ def _prune_empty(out: Path, folder: Path) -> None:
             and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+def foreign_entries(out: Path, ours: Iterable[str], managed: Iterable[str] = ()) -> list[str]:
+    """The top-level files and folders of the output that no build of the site makes
+    (a CNAME put there by hand, a .git folder): every build replaces the output with
+    what the site makes, so the build names them before they go. `ours`: the output
+    paths of the site's pages and files; `managed`: folders the build owns whole (the
+    search index). Only the top level is looked at: a walk of every folder would cost
+    an edit's build more than the edit."""
+    tops = {rel.split("/", 1)[0] for rel in ours} | set(managed) | {MARKER}
+    try:
+        names = sorted(os.listdir(out))
+    except OSError:
+        return []
+    return [name for name in names if name not in tops]
 
 
 IN_USE = ".in-use"  # a work folder's lock file, held while a process works in it

@@ -183,3 +183,31 @@ def test_an_embargo_lifting_is_seen_without_any_file_changing(make_site, tmp_pat
     assert not (out / "da/nyheder/senere/index.html").exists()
     builder.build(START + timedelta(days=5))
     assert (out / "da/nyheder/senere/index.html").exists()
+
+
+@pytest.mark.parametrize("clean", [False, True], ids=["incremental", "full"])
+def test_files_sitegen_did_not_make_are_named_and_removed_alike(make_site, tmp_path, clean):
+    """A CNAME or a .git folder put into the output by hand: every kind of build removes
+    it and says so, with where such a file belongs (static/)."""
+    from conftest import FIXED_NOW
+
+    site = make_site()
+    out = tmp_path / "out"
+    builder = Builder(site, out, search="off")
+    try:
+        builder.build(FIXED_NOW)
+        (out / "CNAME").write_text("nyheder.example.org\n")
+        (out / ".git").mkdir()
+        (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+        article = site / "content/da/2021/mission-possible.md"
+        article.write_text(article.read_text().replace("Tyve", "Tredive"))
+        report = builder.build(FIXED_NOW, clean=clean)
+        assert builder.last_mode in (("full",) if clean else ("incremental", "patch"))
+    finally:
+        builder.close()
+    assert not (out / "CNAME").exists() and not (out / ".git").exists()
+    named = sorted(p.path for p in report.problems if p.code == "foreign-output")
+    assert named == ["out/.git", "out/CNAME"]
+    hint = next(p.hint for p in report.problems if p.code == "foreign-output")
+    assert "static/" in hint
+    assert (out / "da/nyheder/mission-possible/index.html").is_file()
