@@ -9,6 +9,7 @@ line is in sitegen/cli_parser.py.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import platform
@@ -141,8 +142,17 @@ def run_build(args: argparse.Namespace) -> int:
             print("Steps:")
             _print_timings(timeline, result)
         print(result.summary())
-        print(f"Open {Path(out).resolve() / 'index.html'}")
+        print(f"Built into {Path(out).resolve()}. To look at it: {preview_command(args)} "
+              "(then open http://127.0.0.1:8000/)")
     return EXIT_OK
+
+
+def preview_command(args: argparse.Namespace) -> str:
+    """`sitegen serve` as the editor runs sitegen: the program as typed (the site's
+    pages use addresses from its root, so a file opened from disk shows no styles)."""
+    typed = sys.argv[0] if Path(sys.argv[0]).name == "sitegen" else "sitegen"
+    site = "" if Path(args.site) == Path(".") else f" --site {args.site}"
+    return f"{typed} serve{site}"
 
 
 def _check(args: argparse.Namespace) -> tuple[list[Problem], Review, Timeline]:
@@ -358,9 +368,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `sitegen check | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_CONTENT
+    except OSError as exc:
+        if exc.errno not in SYSTEM_TROUBLE:
+            report_bug(exc)
+            return EXIT_INTERNAL
+        print(system_trouble(exc), file=sys.stderr)
+        return EXIT_CONTENT
     except Exception as exc:  # a bug in sitegen, not the editor's fault: say so plainly
         report_bug(exc)
         return EXIT_INTERNAL
+
+
+# What the machine, not sitegen, is to blame for: a full disk, a read-only folder.
+SYSTEM_TROUBLE = {errno.ENOSPC: "there is no space left on the disk",
+                  errno.EDQUOT: "the disk quota is used up",
+                  errno.EROFS: "the folder is on a read-only disk",
+                  errno.EACCES: "sitegen may not write there (permissions)",
+                  errno.EPERM: "sitegen may not write there (permissions)"}
+
+
+def system_trouble(exc: OSError) -> str:
+    where = f" {exc.filename}" if exc.filename else ""
+    return (f"sitegen: cannot write{where}: {SYSTEM_TROUBLE[exc.errno]} "
+            f"({exc.strerror}). The previous output was left as it was.\n"
+            "    hint: free some space, or check that you may write to the site's folder "
+            "and its build/ folder, then run the command again")
 
 
 def version_line() -> str:

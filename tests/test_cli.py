@@ -355,3 +355,38 @@ def test_media_and_static_files_are_copied_as_they_are(make_site, build_site):
     assert (out / "media/2021/la.jpg").read_bytes() == image
     assert (out / "CNAME").read_text() == "nyheder.example.org\n"
     assert (out / ".well-known/security.txt").is_file()
+
+
+def test_a_full_disk_is_named_and_the_previous_output_kept(make_site, run_cli, monkeypatch,
+                                                           tmp_path):
+    """Not "internal error (a bug)": the machine's trouble, said as such, exit 1."""
+    import errno
+
+    from sitegen import write
+
+    site = make_site()
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", site, "--out", out, "--now", NOW, "-q")[0] == 0
+    before = (out / "da/index.html").read_bytes()
+    article = site / "content/da/2021/mission-possible.md"
+    article.write_text(article.read_text().replace("Tyve", "Tredive"))
+
+    def full(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise OSError(errno.ENOSPC, "No space left on device", str(out.parent / ".out.stage"))
+
+    monkeypatch.setattr(write.tempfile, "mkdtemp", full)
+    code, _out, err = run_cli("build", "--site", site, "--out", out, "--now", NOW, "-q",
+                              "--clean")
+    assert code == 1, err
+    assert "there is no space left on the disk" in err and "internal error" not in err
+    assert "The previous output was left as it was" in err
+    assert (out / "da/index.html").read_bytes() == before
+
+
+def test_the_last_line_says_how_to_look_at_the_site(make_site, run_cli, tmp_path):
+    site = make_site()
+    code, out, _err = run_cli("build", "--site", site, "--out", tmp_path / "o", "--now", NOW)
+    assert code == 0
+    assert out.strip().splitlines()[-1] == (
+        f"Built into {(tmp_path / 'o').resolve()}. To look at it: sitegen serve --site "
+        f"{site} (then open http://127.0.0.1:8000/)")
