@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 
+from sitegen.markdown_fast import fast_tokens
 from sitegen.slugs import slugify
 
 # Maps a link target as written to its published URL; None when it leads nowhere;
@@ -82,9 +83,12 @@ def is_internal(target: str) -> bool:
     return bool(target) and not target.startswith(("#", "//")) and not SCHEME.match(target)
 
 
-def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False) -> RenderedBody:
+def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False,
+                fast: bool = True) -> RenderedBody:
+    """`fast`: parse with markdown-it-pyrs where it gives markdown-it-py's very tokens
+    (sitegen/markdown_fast.py); False: markdown-it-py alone, the reference."""
     md = parser(unsafe_html)
-    tokens = md.parse(text)
+    tokens = (fast_tokens(text, md) if fast else None) or md.parse(text)
     broken: list[BrokenLink] = []
     waiting: list[BrokenLink] = []
     links: list[tuple[str, str | None]] = []
