@@ -390,7 +390,8 @@ SYSTEM_TROUBLE = {errno.ENOSPC: "there is no space left on the disk",
 def system_trouble(exc: OSError) -> str:
     where = f" {exc.filename}" if exc.filename else ""
     return (f"sitegen: cannot write{where}: {SYSTEM_TROUBLE[exc.errno]} "
-            f"({exc.strerror}). The previous output was left as it was.\n"
+            f"({exc.strerror}). Nothing was changed: the previous output, if there was "
+            "one, is as it was.\n"
             "    hint: free some space, or check that you may write to the site's folder "
             "and its build/ folder, then run the command again")
 

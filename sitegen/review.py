@@ -251,13 +251,25 @@ def placeholders(loaded: Loaded, published: set[str]) -> list[Problem]:
                 problems.append(warning(
                     article.path, None, f"'{key}' still starts with '{marker}'",
                     f"{_todo(marker)}, then remove the marker", code="placeholder"))
-        for number, line in enumerate(article.body.split("\n")):
-            marker = _marked(line)
-            if marker and line.startswith(marker):
-                problems.append(warning(
-                    article.path, article.body_line + number,
-                    f"text left from 'sitegen new': the line starts with '{marker}'",
-                    f"{_todo(marker)}, then delete the line", code="placeholder"))
+        problems += _marked_lines(article.path, article.body, article.body_line)
+    # People and organisations are published whatever names them: always checked.
+    for entry in (*loaded.people, *loaded.clusters):
+        problems += _marked_lines(entry.path, entry.body, entry.body_line)
+        for lang, text in entry.texts.items():
+            problems += _marked_lines(entry.path, text, entry.text_lines.get(lang, 1))
+    return problems
+
+
+def _marked_lines(path: str, text: str, first_line: int) -> list[Problem]:
+    """A warning for each line of `text` that starts with a placeholder marker."""
+    problems = []
+    for number, line in enumerate(text.split("\n")):
+        marker = _marked(line)
+        if marker and line.startswith(marker):
+            problems.append(warning(
+                path, first_line + number,
+                f"text left from 'sitegen new': the line starts with '{marker}'",
+                f"{_todo(marker)}, then delete the line", code="placeholder"))
     return problems
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW, REPO
+from pictures import tiny_jpeg
 
 from sitegen.cli import make_parser
 
@@ -45,7 +46,7 @@ def python_m_sitegen(*args: str, cwd: Path | None = None) -> subprocess.Complete
 
 
 def test_build_succeeds_and_prints_a_summary(make_site, run_cli):
-    site = make_site({"content/media/la.jpg": b"\xff\xd8"})
+    site = make_site({"content/media/la.jpg": tiny_jpeg()})
     code, out, err = run_cli("build", "--site", site, "--now", NOW)
     assert code == 0, err
     assert err == ""
@@ -68,7 +69,7 @@ def summary_rows(out: str) -> dict[str, list[str]]:
 
 
 def test_the_summary_counts_what_was_built(make_site, run_cli):
-    site = make_site({"content/media/la.jpg": b"\xff\xd8", "static/CNAME": "example.org"})
+    site = make_site({"content/media/la.jpg": tiny_jpeg(), "static/CNAME": "example.org"})
     code, out, _ = run_cli("build", "--site", site, "--now", NOW)
     assert code == 0
     rows = summary_rows(out)
@@ -87,7 +88,7 @@ HELD = {
     "content/da/2030/senere.md": "---\ntitle: Senere\ndate: 2030-01-01\n---\nT.\n",
     "content/no/2021/senere.md": "---\ntitle: Senere\ndate: 2021-01-01\n"
                                  "embargo: 2030-01-01 09:00\n---\nT.\n",
-    "content/media/la.jpg": b"\xff\xd8",
+    "content/media/la.jpg": tiny_jpeg(),
 }
 
 
@@ -147,7 +148,7 @@ def test_the_summary_counts_drafts_and_embargoed_articles_on_every_path(make_sit
     assert numbers(out) == first
     make_site({"content/no/2022/kladd.md": "---\ntitle: Kladd\ndate: 2022-01-01\n"
                                            "draft: true\n---\nT.\n",
-               "content/media/to.jpg": b"\xff\xd8"})
+               "content/media/to.jpg": tiny_jpeg()})
     settle(site)
     code, out, _ = run_cli(*build)  # an incremental build: counts of the whole site
     now = numbers(out)
@@ -347,7 +348,7 @@ def test_the_sitegen_script():
 
 
 def test_media_and_static_files_are_copied_as_they_are(make_site, build_site):
-    image = b"\xff\xd8\xff\xe0 not really a jpeg"
+    image = tiny_jpeg()
     site = make_site({"content/media/2021/la.jpg": image,
                       "static/CNAME": "nyheder.example.org\n",
                       "static/.well-known/security.txt": "Contact: mailto:a@example.org\n"})
@@ -379,7 +380,7 @@ def test_a_full_disk_is_named_and_the_previous_output_kept(make_site, run_cli, m
                               "--clean")
     assert code == 1, err
     assert "there is no space left on the disk" in err and "internal error" not in err
-    assert "The previous output was left as it was" in err
+    assert "Nothing was changed: the previous output" in err
     assert (out / "da/index.html").read_bytes() == before
 
 

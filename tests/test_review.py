@@ -258,3 +258,14 @@ def test_placeholders_in_a_draft_are_left_alone(make_site, run_cli):
     _, report = check_json(run_cli, site, "--drafts")  # previewing drafts: they are shown
     assert [(p["line"], p["code"]) for p in report["problems"]] == [(2, "placeholder"),
                                                                      (6, "placeholder")]
+
+
+def test_a_placeholder_left_in_a_person_or_organisation_is_named(make_site, run_cli):
+    """`sitegen new person` writes SKRIV: lines: a person's page is published whatever
+    names them, so check names the lines left."""
+    site = make_site({"content/people/anne.md": (
+        "---\nname: Anne\n---\n::: da\nSKRIV: om Anne.\n:::\n\n::: no\nAnne forsker.\n:::\n")})
+    code, _out, err = run_cli("check", "--site", site, "--now", NOW)
+    assert code == 0
+    assert ("content/people/anne.md:5: warning: text left from 'sitegen new': the line starts "
+            "with 'SKRIV:'") in err
