@@ -2,7 +2,9 @@
 
 The editor's loop, as a browser sees it: a saved change appears without reloading by
 hand, a broken front matter turns the tab into the error page, and the article comes
-back once the file is fixed. Waits poll with generous timeouts; nothing asserts speed.
+back once the file is fixed. And what a page from elsewhere gets: a DNS-rebinding page
+and a page of another origin cannot read a draft. Waits poll with generous timeouts;
+nothing asserts speed. One Chromium serves the whole module, a fresh page per test.
 """
 
 from __future__ import annotations
@@ -19,25 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from browser import launch_chromium, serve_directory
 from conftest import ARTICLE_DA, NOW, REPO
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
-
-try:  # the shared helpers, when that module is there
-    from browser import launch_chromium
-except ImportError:  # pragma: no cover - a small launcher of our own
-    import shutil
-
-    def launch_chromium(playwright, **options):  # type: ignore[no-untyped-def]
-        executable = shutil.which("chromium")
-        if not executable:
-            raise RuntimeError("chromium not found on PATH: run `make browser-deps`")
-        return playwright.chromium.launch(
-            executable_path=executable, headless=True, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-quic", "--no-first-run", "--disable-component-update",
-                "--disable-sync"], **options)
 
 WAIT_MS = 30_000  # generous: a loaded CI machine may be slow, and that is not a failure
 ARTICLE = "content/da/2021/mission-possible.md"
@@ -111,14 +99,24 @@ def serve(make_site) -> Iterator[tuple[Path, Served]]:
                 stream.close()
 
 
-@pytest.fixture
-def browser() -> Iterator[object]:
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
     with playwright_api.sync_playwright() as pw:
-        chromium = launch_chromium(pw)
+        launched = launch_chromium(pw)
         try:
-            yield chromium
+            yield launched
         finally:
-            chromium.close()
+            launched.close()
+
+
+@pytest.fixture
+def browser(chromium) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """The module's Chromium; each test's pages in a context of their own, closed after."""
+    context = chromium.new_context()
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def test_an_edit_appears_an_error_shows_and_the_fix_brings_the_article_back(serve, browser):
@@ -181,3 +179,56 @@ def test_ctrl_c_stops_the_server_cleanly(serve):
     _, served = serve
     served.process.send_signal(signal.SIGINT)
     assert served.process.wait(timeout=20) == 0
+
+
+READ = """async (url) => {
+  try {
+    const response = await fetch(url);
+    return {status: response.status, text: await response.text()};
+  } catch (error) {
+    return {error: String(error)};
+  }
+}"""
+LISTEN = """(url) => new Promise((done) => {
+  const events = new EventSource(url);
+  events.addEventListener("build", (event) => { events.close(); done("build " + event.data); });
+  events.onerror = () => { events.close(); done("error"); };
+})"""
+DRAFT_PAGE = "da/nyheder/kladde/"
+
+
+def test_a_page_from_elsewhere_cannot_read_a_draft(serve, browser, tmp_path):
+    """Three pages ask for the draft and the reload stream: the preview's own (it may),
+    a DNS-rebinding page, and a page of another origin (neither may)."""
+    _, served = serve
+    port = int(served.url.rstrip("/").rsplit(":", 1)[1])
+    events = "/__sitegen/events"
+
+    own = browser.new_page()
+    own.goto(served.url)
+    read = own.evaluate(READ, "/" + DRAFT_PAGE)
+    assert read["status"] == 200 and "Kladde om Aalborg" in read["text"]  # the control
+    assert own.evaluate(LISTEN, events).startswith("build ")
+
+    # DNS rebinding: the attacker's page came from its own server at rebind.localhost
+    # (routed here); its name now leads to 127.0.0.1 (as *.localhost does in Chromium),
+    # so to the browser the preview is that page's own origin
+    rebound = browser.new_page()
+    rebound.route(f"http://rebind.localhost:{port}/attack.html", lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<!DOCTYPE html><title>x</title>"))
+    rebound.goto(f"http://rebind.localhost:{port}/attack.html")
+    read = rebound.evaluate(READ, "/" + DRAFT_PAGE)
+    assert read["status"] == 421, read
+    assert "Kladde" not in read["text"] and "Misdirected Request" in read["text"]
+    assert rebound.evaluate(LISTEN, events) == "error"
+
+    # another origin: a page served on another port of this computer
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other/index.html").write_text("<!DOCTYPE html><title>other</title>")
+    with serve_directory(tmp_path / "other") as other_url:
+        other = browser.new_page()
+        other.goto(other_url + "/")
+        read = other.evaluate(READ, served.url + DRAFT_PAGE)
+        assert "error" in read and "Kladde" not in str(read), read
+        assert other.evaluate(LISTEN, served.url.rstrip("/") + events) == "error"
+        other.close()

@@ -10,6 +10,7 @@ import http.client
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,13 +20,20 @@ from sitegen.errors import error, warning
 from sitegen.serve.server import (
     BUILD_HEADER,
     EVENTS_PATH,
+    MAX_CONNECTIONS,
+    MAX_STREAMS,
+    REQUEST_TIMEOUT,
+    HostPolicy,
     LiveServer,
     LiveState,
     error_page,
     inject_reload,
     read_excerpt,
     resolve_request,
+    same_origin,
+    split_host,
 )
+from sitegen.serve.session import exposure_warning
 
 PAGE = b"<!DOCTYPE html><html><body><h1>Mission Possible</h1></body></html>\n"
 
@@ -49,8 +57,8 @@ def output(tmp_path: Path) -> Path:
     return out
 
 
-def start_server(state: LiveState) -> Iterator[LiveServer]:
-    server = LiveServer(("127.0.0.1", 0), state)
+def start_server(state: LiveState, **limits: float) -> Iterator[LiveServer]:
+    server = LiveServer(("127.0.0.1", 0), state, **limits)  # type: ignore[arg-type]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -58,6 +66,9 @@ def start_server(state: LiveState) -> Iterator[LiveServer]:
     finally:
         server.stop()
         thread.join(timeout=10)
+
+
+running = contextmanager(start_server)  # `with running(state, **limits) as server:`
 
 
 @pytest.fixture
@@ -71,12 +82,13 @@ def live_site(output: Path, make_site) -> Iterator[LiveServer]:  # type: ignore[
     yield from start_server(LiveState(output, make_site()))
 
 
-def get(server: LiveServer, path: str, method: str = "GET") -> tuple[int, dict[str, str],
-                                                                     bytes]:
+def get(server: LiveServer, path: str, method: str = "GET",
+        headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One request; `headers` may forge Host (http.client then sends only that one)."""
     host, port = server.server_address[:2]
     conn = http.client.HTTPConnection(str(host), port, timeout=10)
     try:
-        conn.request(method, path)
+        conn.request(method, path, headers=headers or {})
         response = conn.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:
@@ -322,6 +334,261 @@ def test_an_excerpt_only_from_a_text_file_inside_the_site(tmp_path: Path):
         assert read_excerpt(site, error(path, line, "x")) is None, (path, line)
 
 
+# only for pages of the preview itself: Host and Origin (DNS rebinding)
+
+
+def port_of(server: LiveServer) -> int:
+    return int(server.server_address[1])
+
+
+def raw(server: LiveServer, request: bytes) -> bytes:
+    """Send bytes as they are; return everything the server answers until it closes."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port_of(server)), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize("host", [
+    "evil.attacker.example", "evil.attacker.example:{port}", "localhost.attacker.example",
+    "127.0.0.1.nip.io:{port}", "rebind.localhost:{port}", "127.0.0.2", "[::2]:{port}",
+    "", "localhost:port", "[::1",
+])
+def test_a_request_under_another_host_name_is_refused(live, host):
+    """A DNS-rebinding page asks under its own name: neither a draft nor the reload
+    stream is answered, only a short plain explanation."""
+    forged = host.format(port=port_of(live))
+    for path in ("/da/nyheder/mission-possible/", EVENTS_PATH, "/media/la.jpg"):
+        status, headers, body = get(live, path, headers={"Host": forged})
+        assert status == 421, (forged, path)
+        assert headers["Content-Type"] == "text/plain; charset=utf-8"
+        assert b"Misdirected Request" in body and b"localhost, 127.0.0.1, [::1]" in body
+        assert b"Mission Possible" not in body and b"\xff\xd8" not in body
+    assert get(live, "/", method="HEAD", headers={"Host": forged})[2] == b""
+
+
+@pytest.mark.parametrize("host", [
+    "localhost", "localhost:{port}", "127.0.0.1", "127.0.0.1:{port}", "[::1]:{port}",
+    "[::1]", "LocalHost:{port}", "localhost.:{port}", "localhost:9000",
+])
+def test_the_names_it_listens_on_are_answered_with_or_without_the_port(live, host):
+    # any port: an ssh tunnel or a port forward may put the preview on another one
+    status, _, body = get(live, "/", headers={"Host": host.format(port=port_of(live))})
+    assert status == 200 and b"Mission Possible" in body
+
+
+def test_a_request_without_one_host_or_with_another_in_its_target_is_refused(live):
+    assert raw(live, b"GET / HTTP/1.1\r\n\r\n").startswith(b"HTTP/1.0 400 ")
+    twice = b"GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n"
+    assert raw(live, twice).startswith(b"HTTP/1.0 400 ")
+    absolute = b"GET http://evil.example/ HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    assert raw(live, absolute).startswith(b"HTTP/1.0 421 ")
+    answer = raw(live, b"GET //evil.example/ HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.0 404 ")  # a path, not a host: no such page
+
+
+def test_the_host_names_follow_the_address_it_listens_on():
+    loopback = HostPolicy.listening_on("127.0.0.1")
+    assert loopback.allows("localhost:8000") and loopback.allows("[::1]:8000")
+    assert not loopback.allows("192.168.1.20:8000") and not loopback.allows(None)
+    named = HostPolicy.listening_on("mylaptop.local")
+    assert named.allows("MyLaptop.local:8000") and not named.allows("evil.example")
+    lan = HostPolicy.listening_on("192.168.1.20")
+    assert lan.allows("192.168.1.20:8000") and not lan.allows("192.168.1.21:8000")
+    everywhere = HostPolicy.listening_on("0.0.0.0")  # a phone opens the computer's address
+    assert everywhere.allows("192.168.1.20:8000") and everywhere.allows("[fe80::1]:8000")
+    assert not everywhere.allows("evil.attacker.example:8000")
+    assert not everywhere.allows("192.168.1.20.nip.io")
+    assert split_host("[::1]:8000") == ("::1", 8000) and split_host("a:b:c") is None
+    assert split_host("localhost:123456") is None and split_host(":80") is None
+
+
+def test_only_the_previews_own_origin_is_same_origin():
+    assert same_origin("http://localhost:8000", "localhost:8000")
+    assert same_origin("http://LOCALHOST", "localhost:80")
+    assert same_origin("http://[::1]:8000", "[::1]:8000")
+    for origin in ("http://localhost:8001", "http://127.0.0.1:8000", "https://localhost:8000",
+                   "null", "http://evil.example", "", "http://localhost:8000/x",
+                   "http://localhost:99999"):
+        assert not same_origin(origin, "localhost:8000"), origin
+
+
+def test_a_page_of_another_origin_may_not_open_the_reload_stream_or_read_a_page(live):
+    port = port_of(live)
+    for origin in ("http://evil.attacker.example", f"http://127.0.0.1:{port + 1}",
+                   f"http://localhost:{port}", "null"):
+        for path in (EVENTS_PATH, "/da/nyheder/mission-possible/"):
+            status, headers, body = get(live, path, headers={
+                "Host": f"127.0.0.1:{port}", "Origin": origin})
+            assert status == 403, (origin, path)
+            assert b"another site" in body and b"Mission Possible" not in body
+            assert "Access-Control-Allow-Origin" not in headers
+    # the preview's own pages open it: the same origin, as the request reached it
+    host, port = live.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), port, timeout=10)
+    try:
+        conn.request("GET", EVENTS_PATH, headers={"Origin": f"http://127.0.0.1:{port}"})
+        response = conn.getresponse()
+        assert response.status == 200
+        assert response.fp.readline().startswith(b"retry: ")
+    finally:
+        conn.close()
+
+
+# limits: what a long address, a slow client or many of them get
+
+
+def test_the_server_header_does_not_name_python(live):
+    status, headers, _ = get(live, "/")
+    assert status == 200 and headers["Server"] == "sitegen"
+    for answer in (raw(live, b"POST / HTTP/1.1\r\nHost: localhost\r\n\r\n"),  # http.server's
+                   raw(live, b"GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n")):
+        head = answer.split(b"\r\n\r\n", 1)[0]
+        assert b"\r\nServer: sitegen\r\n" in head and b"Python" not in answer
+
+
+def test_a_very_long_address_is_answered_not_dropped(live, capsys):
+    status, _, body = get(live, "/" + "a" * 8192)
+    assert status == 414 and b"URI Too Long" in body
+    status, _, body = get(live, "/da/" + "x" * 300 + "/")  # longer than a file name can be
+    assert status == 404 and b"Siden findes ikke" in body  # the language's 404 page
+    status, _, body = get(live, "/" + "x" * 300 + "/index.html")
+    assert status == 404 and b"(root)" in body
+    status, _, _ = get(live, "/" + "%41" * 1000)
+    assert status == 404
+    assert raw(live, b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n") \
+        .startswith(b"HTTP/1.0 414 ")  # http.server's own limit, also answered
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_silent_connection_is_closed_after_the_timeout(output):
+    import socket
+
+    assert 1 <= REQUEST_TIMEOUT <= 60
+    with running(LiveState(output), request_timeout=0.3) as server:
+        with socket.create_connection(("127.0.0.1", port_of(server)), timeout=30) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\n")  # and never the rest
+            assert sock.recv(1024) == b""  # the server hung up (generous client timeout)
+        assert get(server, "/")[0] == 200
+
+
+def test_connections_beyond_the_bound_get_no_thread_and_a_503(output):
+    """The bound, small here: three connections held silent, and seven more: those wait
+    in the accept loop, without a thread each, and are refused; once the first three
+    go, the preview answers again."""
+    import socket
+
+    assert MAX_STREAMS < MAX_CONNECTIONS <= 128
+    with running(LiveState(output), max_connections=3, queue_seconds=0.1) as server:
+        before = threading.active_count()
+        held = [socket.create_connection(("127.0.0.1", port_of(server)), timeout=30)
+                for _ in range(3)]
+        poll(lambda: server.connections == 3, what="three connections handled")
+        extra = [socket.create_connection(("127.0.0.1", port_of(server)), timeout=30)
+                 for _ in range(7)]
+        try:
+            for sock in extra:
+                answer = sock.recv(4096)
+                assert answer.startswith(b"HTTP/1.0 503 Service Unavailable\r\n"), answer
+                assert b"Server: sitegen" in answer and b"busy" in answer
+            assert threading.active_count() - before <= 3
+            assert server.connections == 3
+        finally:
+            for sock in held + extra:
+                sock.close()
+        poll(lambda: server.connections == 0, what="the held connections to end")
+        assert get(server, "/")[0] == 200
+
+
+def test_a_connection_waits_for_a_free_thread_when_one_comes(output):
+    import socket
+
+    with running(LiveState(output), max_connections=1, queue_seconds=30) as server:
+        held = socket.create_connection(("127.0.0.1", port_of(server)), timeout=30)
+        poll(lambda: server.connections == 1, what="the connection handled")
+        answers: list[int] = []
+        waiting = threading.Thread(target=lambda: answers.append(get(server, "/")[0]))
+        waiting.start()
+        held.close()  # its thread ends; the waiting request gets it
+        waiting.join(timeout=30)
+        assert answers == [200]
+
+
+def read_generation(response: http.client.HTTPResponse) -> str:
+    while True:
+        line = response.fp.readline().decode()
+        assert line, "the stream ended"
+        if line.startswith("data: "):
+            return line.removeprefix("data: ").strip()
+
+
+def test_a_few_tabs_keep_their_reload_streams_and_more_poll(output):
+    """Eight tabs' streams stay open while pages are served; with room for two streams
+    only, a third tab gets the generation and a slower retry, and its stream ends."""
+    with running(LiveState(output)) as server:
+        host, port = server.server_address[:2]
+        tabs = [http.client.HTTPConnection(str(host), port, timeout=10) for _ in range(8)]
+        try:
+            responses = []
+            for tab in tabs:
+                tab.request("GET", EVENTS_PATH)
+                responses.append(tab.getresponse())
+            first = [read_generation(r) for r in responses]
+            for _ in range(20):
+                assert get(server, "/da/nyheder/mission-possible/")[0] == 200
+            server.state.finish_build()
+            assert {read_generation(r) for r in responses} == {server.state.generation}
+            assert server.state.generation not in first
+        finally:
+            for tab in tabs:
+                tab.close()
+    with running(LiveState(output), max_streams=2) as server:
+        host, port = server.server_address[:2]
+        tabs = [http.client.HTTPConnection(str(host), port, timeout=10) for _ in range(3)]
+        try:
+            responses = []
+            for tab in tabs:
+                tab.request("GET", EVENTS_PATH)
+                responses.append(tab.getresponse())
+            assert [read_generation(r) for r in responses[:2]] == [server.state.generation] * 2
+            polled = responses[2].read().decode()  # ends: the stream is not held open
+            assert polled.startswith("retry: 5000\n")
+            assert f"data: {server.state.generation}\n" in polled
+        finally:
+            for tab in tabs:
+                tab.close()
+
+
+def test_a_large_file_is_sent_in_pieces_not_read_whole(live, output):
+    import tracemalloc
+
+    size = 48 * 1024 * 1024
+    with (output / "media/video.mp4").open("wb") as sparse:
+        sparse.truncate(size)  # no disk used: the file system keeps it as a hole
+    host, port = live.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), port, timeout=30)
+    tracemalloc.start()
+    try:
+        conn.request("GET", "/media/video.mp4")
+        response = conn.getresponse()
+        assert response.status == 200 and int(response.getheader("Content-Length")) == size
+        received = 0
+        while chunk := response.read(1024 * 1024):
+            received += len(chunk)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        conn.close()
+    assert received == size
+    assert peak < 12 * 1024 * 1024, f"{peak} bytes at the peak"
+    status, headers, body = get(live, "/media/video.mp4", method="HEAD")
+    assert status == 200 and int(headers["Content-Length"]) == size and body == b""
+
+
 # the command line
 
 
@@ -341,6 +608,42 @@ def test_a_busy_port_is_a_clear_error(run_cli, make_site):
     assert code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in err
     assert "Traceback" not in err
+
+
+def test_a_preview_open_to_the_network_is_a_warning():
+    assert exposure_warning("127.0.0.1", "127.0.0.1", True) is None
+    assert exposure_warning("localhost", "127.0.0.1", True) is None
+    assert exposure_warning("::1", "::1", True) is None
+    everywhere = exposure_warning("0.0.0.0", "0.0.0.0", True)
+    assert everywhere and everywhere.startswith("warning: --host 0.0.0.0: ")
+    assert "every network" in everywhere and "drafts and embargoed stories" in everywhere
+    lan = exposure_warning("mylaptop.local", "192.168.1.20", True)
+    assert lan and "at 192.168.1.20" in lan and "drafts" in lan
+    published = exposure_warning("::", "::", False)
+    assert published and "--no-drafts" in published and "drafts and" not in published
+
+
+def test_serve_on_every_address_warns_at_once(run_cli, make_site, monkeypatch):
+    """--host 0.0.0.0 as typed; the test's server itself listens on 127.0.0.1 only."""
+    import sitegen.serve.session as session_module
+
+    def loopback_only(address, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return LiveServer(("127.0.0.1", address[1]), *args, **kwargs)
+
+    def stop_at_once(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(session_module, "LiveServer", loopback_only)
+    monkeypatch.setattr(session_module, "_loop", stop_at_once)
+    monkeypatch.setattr("sitegen.cli._stop_on_signals", lambda: None)
+    site = make_site()
+    code, _, err = run_cli("serve", "--site", site, "--host", "0.0.0.0", "--port", "0",
+                           "--quiet")
+    assert code == 0
+    assert "warning: --host 0.0.0.0: the preview is open on every network" in err
+    assert "drafts and embargoed stories" in err
+    code, _, err = run_cli("serve", "--site", site, "--port", "0")
+    assert code == 0 and "warning" not in err
 
 
 def test_serve_needs_a_site(run_cli, tmp_path):

@@ -7,12 +7,22 @@ Server-Sent Events stream; each finished build (good or failed) moves the stream
 generation on, and a tab whose page is older reloads itself. While the last build
 failed, every page request gets an error page listing the problems instead, in the site's
 language, with the lines of each file around the problem.
+
+The preview shows drafts and embargoed stories, so it answers only to the names it
+listens on: a request whose Host header is another name (a DNS-rebinding page in the
+editor's browser, under a domain that now points at 127.0.0.1) gets 421, and a request a
+page from another origin makes (its Origin header) gets 403. Connections are bounded
+(MAX_CONNECTIONS threads at most, MAX_STREAMS of them reload streams), each socket has a
+timeout, and files are sent in chunks, never read whole (pages excepted: the reload
+script goes into them).
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import mimetypes
+import os
 import re
 import secrets
 import socket
@@ -23,6 +33,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from sitegen.config import load_config
@@ -32,6 +43,17 @@ from sitegen.i18n import catalogue_language
 EVENTS_PATH = "/__sitegen/events"
 KEEPALIVE_SECONDS = 15.0
 IDLE_WAIT_SECONDS = 60.0
+
+# Limits. A browser opens at most six connections to one host, and each open tab keeps
+# one of them for its reload stream; these leave room for many tabs and browsers.
+MAX_CONNECTIONS = 64  # handled at once, one thread each; more wait in the listen queue
+MAX_STREAMS = 16  # reload streams held open; more tabs poll (STREAM_POLL_MS) instead
+QUEUE_SECONDS = 5.0  # how long a connection waits for a free thread before a 503
+REQUEST_TIMEOUT = 15.0  # seconds a socket may stay silent while a request is read or sent
+MAX_TARGET_CHARS = 4096  # a longer request target gets 414
+STREAM_POLL_MS = 5000  # the reconnect delay given to a tab beyond MAX_STREAMS
+CHUNK_BYTES = 256 * 1024  # files are sent in pieces of this size, at most
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -289,12 +311,15 @@ def resolve_request(root: Path, url_path: str) -> Target:
     candidate = base.joinpath(*segments).resolve()
     if candidate != base and base not in candidate.parents:
         return Target("refused")
-    if candidate.is_dir():
-        if not path.endswith("/"):
-            return Target("redirect", location=url_path + "/")
-        candidate = candidate / "index.html"
-    if candidate.is_file():
-        return Target("file", candidate)
+    try:
+        if candidate.is_dir():
+            if not path.endswith("/"):
+                return Target("redirect", location=url_path + "/")
+            candidate = candidate / "index.html"
+        if candidate.is_file():
+            return Target("file", candidate)
+    except OSError:  # a name too long for the file system, say: no such file
+        return Target("missing")
     return Target("missing", candidate)
 
 
@@ -391,9 +416,120 @@ def content_type(path: Path) -> str:
         or "application/octet-stream"
 
 
+def split_host(value: str) -> tuple[str, int | None] | None:
+    """A Host header's name (lowercased, without brackets or a final dot) and port:
+    'LocalHost:8000' -> ('localhost', 8000), '[::1]' -> ('::1', None); None when it is
+    malformed."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        name, bracket, rest = value[1:].partition("]")
+        if not bracket:
+            return None
+    else:
+        name, colon, rest = value.partition(":")
+        rest = colon + rest
+    if rest and not (rest.startswith(":") and rest[1:].isdigit() and len(rest) <= 6):
+        return None
+    name = name.removesuffix(".")
+    return (name, int(rest[1:]) if rest else None) if name else None
+
+
+def is_ip_literal(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class HostPolicy:
+    """The host names the preview answers to.
+
+    DNS rebinding: a page at http://evil.example:8000/ whose name then resolves to
+    127.0.0.1 could read the preview as its own origin, but its requests still say
+    'Host: evil.example:8000'. So only the names the server listens on are accepted:
+    localhost, 127.0.0.1 and [::1] always, and the --host given. Listening on every
+    address (0.0.0.0, ::), any IP address is accepted too (a phone opens the computer's
+    address; no page can rebind an address), and this computer's own name.
+    """
+
+    names: frozenset[str]
+    any_address: bool = False
+
+    @classmethod
+    def listening_on(cls, host: str) -> HostPolicy:
+        given = host.strip().lower().strip("[]").removesuffix(".")
+        names = set(LOOPBACK_NAMES)
+        if given:
+            names.add(given)
+        wildcard = given in ("", "0.0.0.0", "::")
+        if wildcard:
+            own = socket.gethostname().lower().removesuffix(".")
+            if own:
+                names |= {own, own.split(".", 1)[0] + ".local"}
+        return cls(frozenset(names), wildcard)
+
+    def allows(self, host_header: str | None) -> bool:
+        split = split_host(host_header) if host_header else None
+        if split is None:
+            return False
+        name = split[0]
+        return name in self.names or (self.any_address and is_ip_literal(name))
+
+
+def same_origin(origin: str, host_header: str) -> bool:
+    """Whether an Origin header names the preview itself, as the request reached it
+    ('http://localhost:8000' for 'Host: localhost:8000'); 'null' and others do not."""
+    parts = urlsplit(origin.strip().lower())
+    host = split_host(host_header)
+    try:
+        origin_port = parts.port or 80
+    except ValueError:
+        return False
+    return (host is not None and parts.scheme == "http" and not parts.path
+            and (parts.hostname or "").removesuffix(".") == host[0]
+            and origin_port == (host[1] or 80))
+
+
+PLAIN = "text/plain; charset=utf-8"
+WRONG_HOST = (b"Misdirected Request: this is sitegen's preview, and it answers only under "
+              b"the names it listens on (localhost, 127.0.0.1, [::1] or its --host). A page "
+              b"asking for it under another name could read drafts and embargoed stories.\n")
+NO_HOST = b"Bad Request: the request has no Host header, or more than one.\n"
+FOREIGN_ORIGIN = b"Forbidden: a page from another site may not read sitegen's preview.\n"
+TOO_LONG = b"URI Too Long: no address on this site is that long.\n"
+BUSY_TEXT = b"Service Unavailable: sitegen's preview is busy; try again in a moment.\n"
+BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nServer: sitegen\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Length: " + str(len(BUSY_TEXT)).encode() + b"\r\n"
+        b"Retry-After: 1\r\nConnection: close\r\n\r\n" + BUSY_TEXT)
+
+
+def copy_bounded(source: BinaryIO, sink: BinaryIO, size: int,
+                 chunk: int = CHUNK_BYTES) -> None:
+    """Copy at most `size` bytes, `chunk` at a time (never the whole file in memory):
+    the Content-Length sent stays true if the file grows meanwhile."""
+    left = size
+    while left > 0:
+        data = source.read(min(chunk, left))
+        if not data:
+            return
+        sink.write(data)
+        left -= len(data)
+
+
 class LiveHandler(BaseHTTPRequestHandler):
     server: LiveServer
-    server_version = "sitegen-serve"
+    server_version = "sitegen"
+
+    def setup(self) -> None:
+        self.timeout = self.server.request_timeout  # set on the socket by setup()
+        super().setup()
+
+    def version_string(self) -> str:
+        """'Server: sitegen', without Python's version (http.server adds it otherwise)."""
+        return self.server_version
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._handle(send_body=True)
@@ -406,25 +542,59 @@ class LiveHandler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     def _handle(self, send_body: bool) -> None:
-        url_path = urlsplit(self.path).path
         try:
+            if len(self.path) > MAX_TARGET_CHARS:
+                self._send(HTTPStatus.REQUEST_URI_TOO_LONG, TOO_LONG, PLAIN, send_body)
+                return
+            url_path = self._checked_path(send_body)
+            if url_path is None:
+                return
             if url_path == EVENTS_PATH:
-                self._events()
+                self._events(send_body)
                 return
             self._file(url_path, send_body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the tab went away; nothing to do
 
-    def _send(self, status: int, body: bytes, ctype: str, send_body: bool,
-              headers: dict[str, str] | None = None) -> None:
+    def _checked_path(self, send_body: bool) -> str | None:
+        """The URL path asked for, once Host and Origin show that the request comes from a
+        page of the preview itself (or from no page); None when it was answered with a
+        refusal."""
+        hosts = self.headers.get_all("Host") or []
+        target = self.path
+        if target.startswith("/"):
+            url_path = target.split("?", 1)[0].split("#", 1)[0]
+            named = hosts
+        else:  # absolute form, 'GET http://host/path': its host counts as well
+            parts = urlsplit(target)
+            url_path = parts.path or "/"
+            named = [*hosts, parts.netloc]
+        if len(hosts) != 1:
+            self._send(HTTPStatus.BAD_REQUEST, NO_HOST, PLAIN, send_body)
+            return None
+        if not all(self.server.hosts.allows(name) for name in named):
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, WRONG_HOST, PLAIN, send_body)
+            return None
+        origin = self.headers.get("Origin")
+        if origin is not None and not same_origin(origin, hosts[0]):
+            self._send(HTTPStatus.FORBIDDEN, FOREIGN_ORIGIN, PLAIN, send_body)
+            return None
+        return url_path
+
+    def _start(self, status: int, ctype: str, length: int,
+               headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(length))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
+
+    def _send(self, status: int, body: bytes, ctype: str, send_body: bool,
+              headers: dict[str, str] | None = None) -> None:
+        self._start(status, ctype, len(body), headers)
         if send_body:
             self.wfile.write(body)
 
@@ -434,8 +604,7 @@ class LiveHandler(BaseHTTPRequestHandler):
         generation = state.generation
         target = resolve_request(state.root, url_path)
         if target.kind == "refused":
-            self._send(HTTPStatus.FORBIDDEN, b"Forbidden: outside the site\n",
-                       "text/plain; charset=utf-8", send_body)
+            self._send(HTTPStatus.FORBIDDEN, b"Forbidden: outside the site\n", PLAIN, send_body)
             return
         problems = state.problems
         if problems and is_page(target, url_path):
@@ -454,15 +623,21 @@ class LiveHandler(BaseHTTPRequestHandler):
         if target.kind == "missing" or target.path is None:
             self._not_found(url_path, generation, send_body)
             return
+        ctype = content_type(target.path)
         try:
-            body = target.path.read_bytes()
+            stream = target.path.open("rb")
         except OSError:  # swapped away between resolving and reading
             self._not_found(url_path, generation, send_body)
             return
-        ctype = content_type(target.path)
-        if ctype.startswith("text/html"):
-            body = inject_reload(body, generation)
-        self._send(HTTPStatus.OK, body, ctype, send_body)
+        with stream:
+            if ctype.startswith("text/html"):  # a page: read whole, for the reload script
+                self._send(HTTPStatus.OK, inject_reload(stream.read(), generation), ctype,
+                           send_body)
+                return
+            size = os.fstat(stream.fileno()).st_size
+            self._start(HTTPStatus.OK, ctype, size)
+            if send_body:
+                copy_bounded(stream, self.wfile, size)
 
     def _not_found(self, url_path: str, generation: str, send_body: bool) -> None:
         """The built 404 page: the language's own when the URL starts with one."""
@@ -472,45 +647,77 @@ class LiveHandler(BaseHTTPRequestHandler):
         for candidate in candidates:
             target = resolve_request(root, candidate)
             if target.kind == "file" and target.path is not None:
-                body = inject_reload(target.path.read_bytes(), generation)
+                try:
+                    page = target.path.read_bytes()
+                except OSError:
+                    continue
+                body = inject_reload(page, generation)
                 self._send(HTTPStatus.NOT_FOUND, body, TYPES[".html"], send_body)
                 return
         body = inject_reload(b"<!DOCTYPE html><title>Not found</title><p>Not found</p>",
                              generation)
         self._send(HTTPStatus.NOT_FOUND, body, TYPES[".html"], send_body)
 
-    def _events(self) -> None:
-        """Server-Sent Events: the current generation now, then each new one."""
+    def _events(self, send_body: bool) -> None:
+        """Server-Sent Events: the current generation now, then each new one.
+
+        Beyond MAX_STREAMS open streams, a tab gets the generation and the stream ends
+        with a longer retry: its EventSource asks again in STREAM_POLL_MS, a poll instead
+        of a held connection and thread."""
         state = self.server.state
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if not send_body:
+            return
         seen = state.generation
-        self.wfile.write(f"retry: 500\nevent: build\ndata: {seen}\n\n".encode())
-        self.wfile.flush()
-        while not state.closed:
-            now = state.wait_change(seen, KEEPALIVE_SECONDS)
-            if state.closed:
-                break
-            message = f"event: build\ndata: {now}\n\n" if now != seen else ": ping\n\n"
-            self.wfile.write(message.encode())
+        if not self.server.take_stream():
+            self.wfile.write(f"retry: {STREAM_POLL_MS}\nevent: build\ndata: {seen}\n\n"
+                             .encode())
+            return
+        try:
+            self.wfile.write(f"retry: 500\nevent: build\ndata: {seen}\n\n".encode())
             self.wfile.flush()
-            seen = now
+            while not state.closed:
+                now = state.wait_change(seen, KEEPALIVE_SECONDS)
+                if state.closed:
+                    break
+                message = f"event: build\ndata: {now}\n\n" if now != seen else ": ping\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+                seen = now
+        finally:
+            self.server.free_stream()
 
 
 class LiveServer(ThreadingHTTPServer):
-    """One thread per request; the event streams are daemon threads that end on close."""
+    """One thread per connection, at most `max_connections` at once.
+
+    A connection beyond that waits in the accept loop (later ones in the listen queue,
+    without a thread) until a thread is free, and gets a 503 after `queue_seconds`. The
+    event streams are daemon threads that end on close; at most `max_streams` of them
+    are held open. Every socket times out after `request_timeout` silent seconds.
+    """
 
     daemon_threads = True
     request_queue_size = 64  # a page and its files, from several tabs at once
 
     def __init__(self, address: tuple[str, int], state: LiveState,
-                 log_requests: bool = False):
+                 log_requests: bool = False, *, max_connections: int = MAX_CONNECTIONS,
+                 max_streams: int = MAX_STREAMS, request_timeout: float = REQUEST_TIMEOUT,
+                 queue_seconds: float = QUEUE_SECONDS):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.state = state
         self.log_requests = log_requests
+        self.hosts = HostPolicy.listening_on(address[0])
+        self.max_connections, self.max_streams = max_connections, max_streams
+        self.request_timeout, self.queue_seconds = request_timeout, queue_seconds
+        self._slots = threading.Condition()
+        self._connections = 0
+        self._streams = 0
+        self._stopping = False
         super().__init__(address, LiveHandler)
 
     @property
@@ -520,6 +727,64 @@ class LiveServer(ThreadingHTTPServer):
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
 
+    @property
+    def connections(self) -> int:
+        """Connections being handled now, each by a thread of its own."""
+        with self._slots:
+            return self._connections
+
+    def process_request(self, request: socket.socket,  # type: ignore[override]
+                        client_address: object) -> None:
+        with self._slots:
+            free = self._slots.wait_for(
+                lambda: self._connections < self.max_connections or self._stopping,
+                self.queue_seconds) and not self._stopping
+            if free:
+                self._connections += 1
+        if not free:
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)  # type: ignore[arg-type]
+        except BaseException:
+            self._free_connection()
+            raise
+
+    def process_request_thread(self, request: socket.socket,  # type: ignore[override]
+                               client_address: object) -> None:
+        try:
+            super().process_request_thread(request, client_address)  # type: ignore[arg-type]
+        finally:
+            self._free_connection()
+
+    def _free_connection(self) -> None:
+        with self._slots:
+            self._connections -= 1
+            self._slots.notify_all()
+
+    def _refuse(self, request: socket.socket) -> None:
+        """503 at once, from the accept loop itself: no thread for a connection too many."""
+        try:
+            request.settimeout(1.0)
+            request.sendall(BUSY)
+            request.setblocking(False)
+            request.recv(65536)  # what the client sent already, so closing is no reset
+        except OSError:
+            pass
+        finally:
+            self.shutdown_request(request)
+
+    def take_stream(self) -> bool:
+        with self._slots:
+            if self._streams >= self.max_streams:
+                return False
+            self._streams += 1
+            return True
+
+    def free_stream(self) -> None:
+        with self._slots:
+            self._streams -= 1
+
     def handle_error(self, request: object, client_address: object) -> None:
         """A tab closing its connection is normal; anything else is shown as usual."""
         exc = sys.exc_info()[1]
@@ -528,6 +793,9 @@ class LiveServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)  # type: ignore[arg-type]
 
     def stop(self) -> None:
+        with self._slots:
+            self._stopping = True
+            self._slots.notify_all()
         self.state.close()
         self.shutdown()
         self.server_close()

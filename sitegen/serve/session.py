@@ -4,13 +4,16 @@ The main thread waits for file events, lets the debouncer turn a burst of saves 
 one rebuild, and builds through `engine.Builder` (which keeps the site in memory
 between builds). The server runs in its own threads and only reads the output folder
 and the LiveState. Nothing is printed here: the CLI gets each outcome through a
-callback and decides what the terminal shows.
+callback and decides what the terminal shows (the one exception: the warning that the
+preview is open to the network goes to stderr unless the caller takes it).
 """
 
 from __future__ import annotations
 
 import errno
+import ipaddress
 import queue
+import sys
 import threading
 import time
 import traceback
@@ -139,12 +142,43 @@ class Watcher:
         self._observer.join(timeout=5)
 
 
+def exposure_warning(host: str, bound: str, preview: bool) -> str | None:
+    """The warning for a preview that other computers can reach, or None when it listens
+    on this computer only. `host` is the --host given; `bound` the address it resolved
+    to (for a name such as 'localhost' or 'mylaptop.local')."""
+    for candidate in (host.strip("[]"), bound):
+        try:
+            address = ipaddress.ip_address(candidate.split("%", 1)[0])
+        except ValueError:
+            continue
+        if address.is_loopback:
+            return None
+        where = ("on every network this computer is on" if address.is_unspecified
+                 else f"at {candidate}")
+        if not preview:
+            return (f"warning: --host {host}: the preview is open {where}, to anyone who "
+                    "can reach this computer (with --no-drafts it shows what build "
+                    "publishes)")
+        return (f"warning: --host {host}: the preview is open {where}: anyone who can "
+                "reach this computer can read the drafts and embargoed stories in it. "
+                "Only do this on a network you trust; without --host it is this "
+                "computer's alone")
+    return None
+
+
+def _print_warning(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def serve(options: ServeOptions, now: Callable[[], datetime],
           on_ready: Callable[[str], None], on_build: Callable[[BuildOutcome], None],
-          stop: threading.Event | None = None) -> None:
+          stop: threading.Event | None = None,
+          on_warning: Callable[[str], None] = _print_warning) -> None:
     """Build, serve and rebuild until `stop` is set or KeyboardInterrupt.
 
-    The server is bound before anything else, so a busy port fails at once (ServeError).
+    The server is bound before anything else, so a busy port fails at once (ServeError),
+    and a preview open to the network is said at once, through `on_warning` (stderr by
+    default, even with --quiet: drafts are at stake).
     The preview is built into .sitegen-cache/serve/ (one folder for the preview with
     drafts, one for --no-drafts), never into build/; the Builder's cache there makes the
     next `sitegen serve` start fast.
@@ -159,6 +193,9 @@ def serve(options: ServeOptions, now: Callable[[], datetime],
         hint = " (try another --port)" if exc.errno == errno.EADDRINUSE else ""
         raise ServeError(f"cannot listen on {options.host}:{options.port}: "
                          f"{exc.strerror or exc}{hint}") from exc
+    warning = exposure_warning(options.host, str(server.server_address[0]), options.preview)
+    if warning:
+        on_warning(warning)
     thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)
     watcher = Watcher(site_root)
     # The Builder keeps the site in memory between rebuilds; every build also commits its
