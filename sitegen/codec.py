@@ -38,16 +38,17 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _all_records() -> None:
+    from sitegen.images.probe import ImageInfo
     from sitegen.load.content import CachedFile
     from sitegen.load.fields import Ref
     from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
     from sitegen.markdown import BrokenLink, RenderedBody
-    from sitegen.model import Article, Asset, Cluster, Image, Listings, Person, Tag
+    from sitegen.model import Article, Asset, Cluster, Image, Listings, Person, Tag, Variant
     from sitegen.resolve.links import LinkTargets
 
     for cls in (ArticleSource, PersonSource, ClusterSource, Ref, CachedFile, RenderedBody,
                 BrokenLink, Article, Asset, Cluster, Image, Listings, Person, Tag,
-                LinkTargets):
+                LinkTargets, ImageInfo, Variant):
         RECORD_TYPES[cls.__name__] = cls
 
 

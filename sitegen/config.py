@@ -24,7 +24,7 @@ LANG_CODE = re.compile(r"^[a-z]{2,3}$")
 
 TOP_KEYS = {
     "base_url", "theme", "default_language", "feed_items", "unsafe_html", "languages",
-    "publisher", "title",
+    "publisher", "title", "logo", "icon",
 }
 LANGUAGE_KEYS = {"title", "description", "locale", "timezone", "publisher"}
 PUBLISHER_KEYS = {"name", "email", "phone", "url", "address"}
@@ -69,6 +69,11 @@ class SiteConfig:
     unsafe_html: bool
     languages: tuple[LanguageConfig, ...]
     publisher: Publisher = field(default_factory=Publisher)
+    # Branding (docs/content.md): pictures under content/, "media/branding/logo.png".
+    logo: str = ""  # the header, the publisher's logo in JSON-LD, the og:image fallback
+    icon: str = ""  # favicon, Apple touch icon and the web manifest's icons
+    logo_line: int = 1
+    icon_line: int = 1
 
     def publisher_for(self, code: str | None) -> Publisher:
         """Who publishes the pages of a language: its own [languages.<code>.publisher],
@@ -219,10 +224,18 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Problem]]:
     publisher = _publisher(data.get("publisher", {}), text, "publisher", top, problems) \
         or Publisher()
 
+    branding = {}
+    for key in ("logo", "icon"):
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            top.fail(key, f"{key} must be a path in quotes, e.g. {key} = \"media/{key}.png\"")
+            value = ""
+        branding[key] = value.strip().lstrip("/")
+        branding[f"{key}_line"] = _key_line(text, key) or 1
     if any(p.is_error for p in problems):
         return None, problems
     return SiteConfig(base_url, theme, default_language, feed_items, unsafe_html,
-                      tuple(languages), publisher), problems
+                      tuple(languages), publisher, **branding), problems
 
 
 def _load_languages(raw: Any, text: str, problems: list[Problem]) -> list[LanguageConfig]:

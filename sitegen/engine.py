@@ -252,7 +252,7 @@ class Builder:
     def _build(self, outputs: Outputs | None, options: BuildOptions, inputs: str,
                stamps: dict[str, str], started: float, on_page: OnPage | None,
                stamped_at: float) -> BuildReport:
-        from sitegen import search
+        from sitegen import derived, search
         from sitegen.config import load_config
         from sitegen.kinds.article import ARTICLE
         from sitegen.kinds.digest import digests_and_reads
@@ -279,13 +279,17 @@ class Builder:
         to_copy = copies(prepared, self.site_root)
         for rel, source in to_copy.items():
             digests[rel] = "copy:" + fingerprint(source, stamped_at)
+        to_make = derived.plan(prepared.site, global_digest)
+        for rel, item in to_make.items():  # made from pictures: keyed by their content
+            digests[rel] = "made:" + item.key
         state = {"inputs": inputs, "stamps": stamps, "global": global_digest,
                  "valid_until": next_change(prepared, caches.files.values(), options.now),
                  "config": config_digest, "built_at": options.now, "stamped_at": stamped_at}
         head = Head(prepared.site.by_language, prepared.site.people, prepared.site.clusters,
                     prepared.site.assets, prepared.site.listings, caches.resolve.targets,
                     prepared.media, prepared.failed, prepared.problems, prepared.pages,
-                    search.buckets(prepared.site, prepared.pages), token=inputs)
+                    search.buckets(prepared.site, prepared.pages), token=inputs,
+                    images=prepared.images)
         state["snapshot"] = inputs
         kept: dict[str, Any] | None = None
         if outputs is not None:
@@ -299,10 +303,11 @@ class Builder:
                     if page.kind is ARTICLE and page.output in fresh}
         self.store.stage(self.variant, model_rows(prepared.site, head, kept), reads)
         if outputs is None:
-            copied = self._full(prepared, digests, state, on_page, started, head.search)
+            copied = self._full(prepared, digests, state, on_page, started, head.search,
+                                global_digest)
         else:
             copied = self._incremental(prepared, outputs, digests, to_copy, state, on_page,
-                                       started, head.search)
+                                       started, head.search, to_make)
         memory.site, memory.head = prepared.site, head
         live = set(prepared.site.articles)
         memory.fingerprints = {k: v for k, v in caches.fingerprints.items()
@@ -337,7 +342,8 @@ class Builder:
         self._later.wait()
 
     def _full(self, prepared: Prepared, digests: dict[str, str], state: dict[str, Any],
-              on_page: OnPage | None, started: float, buckets: dict[str, str]) -> int:
+              on_page: OnPage | None, started: float, buckets: dict[str, str],
+              global_digest: str = "") -> int:
         from sitegen import search
         from sitegen.pipeline import publish
 
@@ -347,7 +353,8 @@ class Builder:
         try:
             root = transaction.folder()
             stage = Stage(root)
-            hashes = publish(prepared, self.site_root, stage, on_page, self.jobs, index=False)
+            hashes = publish(prepared, self.site_root, stage, on_page, self.jobs, index=False,
+                             global_digest=global_digest)
             if self.search != "off":
                 work = transaction.folder()
                 change = search.prepare_index(prepared.site, prepared.pages, hashes, root,
@@ -375,8 +382,9 @@ class Builder:
 
     def _incremental(self, prepared: Prepared, outputs: Outputs, digests: dict[str, str],
                      to_copy: dict[str, Path], state: dict[str, Any],
-                     on_page: OnPage | None, started: float, buckets: dict[str, str]) -> int:
-        from sitegen.pipeline import render_pages
+                     on_page: OnPage | None, started: float, buckets: dict[str, str],
+                     to_make: dict[str, Any] | None = None) -> int:
+        from sitegen.pipeline import make_derived, render_pages
 
         self.last_mode = "incremental"
         changed = [page for page in prepared.pages
@@ -386,18 +394,26 @@ class Builder:
                   if outputs.get(rel, ("",))[0] != digests[rel]}
         removed = sorted(set(outputs) - set(digests))
         report = self._report(prepared, started, len(copies))
+        wanted = {rel: item for rel, item in (to_make or {}).items()
+                  if outputs.get(rel, ("",))[0] != digests[rel]}
+
+        def make(sink: Any) -> None:
+            if wanted:  # no picture changed: no picture is touched
+                make_derived(prepared, self.site_root, wanted, sink, self.jobs)
+
         self.commit_update(rendered, digests, copies, removed, state, report, prepared,
-                           buckets, outputs)
+                           buckets, outputs, make)
         return len(copies)
 
     def commit_update(self, rendered: dict[str, Any], digests: dict[str, str],
                       copies: dict[str, Path], removed: list[str], state: dict[str, Any],
                       report: BuildReport, prepared: Prepared, buckets: dict[str, str],
-                      previous: Outputs) -> None:
+                      previous: Outputs, make: Any = None) -> None:
         """Change the output by these pages, copies and removals, the search index's
         parts that they change, and the store by `state`, as one transaction.
         `digests`: of the pages rendered; `buckets`: see search.buckets; `previous`:
-        the outputs as the last build left them."""
+        the outputs as the last build left them; `make(sink)`: hands `sink` the bytes of
+        files made from pictures (sitegen/derived.py), which are written like pages."""
         from sitegen import search
 
         transaction = Transaction(self.out)
@@ -412,6 +428,17 @@ class Builder:
                             content_hash(data))
             for rel, source in copies.items():
                 new[rel] = (digests[rel], transaction.copy(rel, source), "")
+            made = 0
+
+            def sink(rel: str, data: bytes) -> None:
+                nonlocal made
+                stamp = transaction.write(rel, data)
+                made += stamp is not None
+                new[rel] = (digests[rel], stamp or stat_stamp(self.out / rel), "")
+
+            if make is not None:
+                make(sink)
+            written += made
             for rel in removed:
                 transaction.remove(rel)
             self.removed_foreign = tuple(foreign_entries(self.out, [*previous, *new],

@@ -15,14 +15,47 @@ from sitegen.config import SiteConfig
 
 
 @dataclass(frozen=True, slots=True)
-class Image:
-    """A published image: where it is served from and what it shows."""
+class Variant:
+    """A resized copy of a picture, for `srcset` (sitegen/images/variants.py)."""
 
-    src: str  # root-relative URL: "/media/2021/la.jpg"
+    url: str  # "/images/<hash>/la-640.webp"
+    width: int
+    height: int
+    mime: str  # "image/webp", or the original's format
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A published image: where it is served from, what it shows and whose it is."""
+
+    src: str  # root-relative URL of the original: "/media/2021/la.jpg"
     alt: str
     credit: str | None = None
-    length: int = 0  # bytes, for RSS enclosures
+    length: int = 0  # bytes of the published original (RSS enclosures, downloads)
     mime: str = "image/jpeg"
+    width: int = 0  # pixels, as shown (EXIF orientation applied); 0: not a picture
+    height: int = 0
+    variants: tuple[Variant, ...] = ()  # smallest first; none when withheld or animated
+    caption: str | None = None  # in the language of the page that shows it
+    licence: str | None = None  # a code of sitegen/licences.py: "cc-by-4.0", ...
+    path: str = ""  # "media/2021/la.jpg": the file under content/
+    hash: str = ""  # of the file's bytes: what press-kit ZIPs and copies are made from
+
+    def srcset(self, mime: str) -> str:
+        """'url 320w, url 640w' of the copies in one format, for <source>/<img>."""
+        return ", ".join(f"{v.url} {v.width}w" for v in self.variants if v.mime == mime)
+
+    @property
+    def fallback(self) -> str:
+        """The copies' format for browsers without WebP: the original's, or WebP."""
+        kinds = [v.mime for v in self.variants if v.mime != "image/webp"]
+        return kinds[0] if kinds else "image/webp"
+
+    @property
+    def largest(self) -> Variant | None:
+        """The widest copy in the fallback format: for link previews and feeds."""
+        kinds = [v for v in self.variants if v.mime == self.fallback]
+        return kinds[-1] if kinds else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +151,7 @@ class Article:
     public_at: datetime | None = None
     organisation_authors: tuple[str, ...] = ()  # cluster ids in the byline (a press office)
     mentions: tuple[str, ...] = ()  # person ids of people the story is about
+    figures: tuple[Image, ...] = ()  # pictures shown in the text (body_html holds them)
 
     @property
     def modified(self) -> datetime:
@@ -171,6 +205,11 @@ class Site:
     # alone, so that no list, feed, sitemap or search index can name them.
     previews: Mapping[str, Article] = field(default_factory=dict)
     waiting: tuple[WaitingLink, ...] = ()  # links shown as text until their story lifts
+    # Every picture in content/media/ by path ("media/x.jpg"): what sitegen/derived.py
+    # makes published originals and copies from (images.probe.ImageInfo values).
+    images: Mapping[str, object] = field(default_factory=dict)
+    logo: Image | None = None  # site.toml's `logo`: the header, JSON-LD, og:image fallback
+    icon: Image | None = None  # site.toml's `icon`: favicon, touch icon, manifest
 
     def newest(self, lang: str) -> tuple[Article, ...]:
         """A language's articles, newest first (built once in resolve: pages ask often)."""

@@ -60,10 +60,12 @@ def signature(record: object, body: RenderedBody | None = None) -> str:
             record.embargo.isoformat() if record.embargo else None, record.preview,
             unique_ids(record.authors), unique_ids(record.contacts),
             unique_ids(record.clusters), unique_ids(record.mentions), record.tags, record.image,
+            # A press-kit ZIP (sitegen/derived.py) holds the picture's caption and terms.
+            record.image_caption, record.image_credit, record.image_licence, record.image_alt,
             body.links if body is not None else None))
     if isinstance(record, PersonSource):
         return repr(("person", record.path, record.id, unique_ids(record.clusters),
-                     record.photo))
+                     record.photo, record.photo_credit, record.photo_licence))
     if isinstance(record, ClusterSource):
         return repr(("cluster", record.path, record.id, record.logo))
     return repr(("other", record))
@@ -93,7 +95,7 @@ def patch(site_root: Path, config: SiteConfig, options: BuildOptions, base: Site
           changed: list[str], old_files: Mapping[str, Any], bodies: Any) -> Patched | None:
     """The model after editing the files `changed` (paths under the site), or None when
     the edit changes structure and the whole site must be resolved."""
-    loaded = Loaded(media=dict(head.media), failed=head.failed)
+    loaded = Loaded(media=dict(head.media), failed=head.failed, images=dict(head.images))
     person_ids = set(head.people) | _stems(head.failed, "content/people/")
     cluster_ids = set(head.clusters) | _stems(head.failed, "content/clusters/")
     articles: dict[str, Article] = {}

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from sitegen import search, urls
+from sitegen import derived, search, urls
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import BuildFailed, Problem, error, sort_problems
 from sitegen.fingerprint import content_hash
+from sitegen.images.cache import ImageCache, cache_path
 from sitegen.load.content import FileCache, load_discovered
 from sitegen.load.discover import discover, outside_warning
 from sitegen.load.records import ArticleSource
-from sitegen.model import Site
+from sitegen.model import Article, Site
 from sitegen.parallel import shared_map, will_fork
 from sitegen.plan.formats import RSS
 from sitegen.plan.pages import Page, plan_pages
@@ -50,6 +51,7 @@ class Prepared:
     # model holds only the published ones), and how many files `copies` publishes.
     counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     files: int = 0
+    images: Mapping[str, object] = field(default_factory=dict)  # "media/x.jpg" -> ImageInfo
 
 
 def _stop_on_errors(problems: list[Problem]) -> None:
@@ -95,8 +97,10 @@ def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None
     problems += plan_problems
     _stop_on_errors(problems)
     prepared = Prepared(site, theme, pages, tuple(sort_problems(problems)), loaded.media,
-                        loaded.failed, article_counts(loaded.articles, options.now))
-    return replace(prepared, files=len(copies(prepared, site_root)))
+                        loaded.failed, article_counts(loaded.articles, options.now),
+                        images=loaded.images)
+    originals = sum(item.how == "original" for item in derived.plan(site).values())
+    return replace(prepared, files=len(copies(prepared, site_root)) + originals)
 
 
 def article_counts(articles: Sequence[ArticleSource], now: datetime
@@ -184,20 +188,51 @@ def render_all(prepared: Prepared,
 
 
 def copies(prepared: Prepared, site_root: Path) -> dict[str, Path]:
-    """Files published as they are: output path -> source file."""
-    files = {urls.output_path(a.url): site_root / a.source for a in prepared.site.assets}
+    """Files published as they are: output path -> source file. Pictures are not among
+    them: their originals are published without metadata (sitegen/derived.py)."""
+    images = prepared.site.images
+    files = {urls.output_path(a.url): site_root / a.source for a in prepared.site.assets
+             if getattr(images.get(a.source.removeprefix("content/")), "format", "SVG")
+             == "SVG"}
     for rel, path in prepared.theme.static_files(site_root).items():
         files[f"theme/{rel}"] = path
     return files
 
 
+def press_text(prepared: Prepared) -> Callable[[Article], str]:
+    """The text file of a story's press-kit ZIP, from the theme's press_kit.txt."""
+    def text(article: Article) -> str:
+        from sitegen.derived import zip_names
+
+        env = prepared.theme.env(article.lang)
+        return env.get_template("press_kit.txt").render(
+            article=article, pictures=zip_names(article),
+            language=prepared.site.config.language(article.lang),
+            canonical=urls.absolute(prepared.site.config.base_url, article.url))
+    return text
+
+
+def make_derived(prepared: Prepared, site_root: Path, wanted: Mapping[str, derived.Made],
+                 sink: derived.Sink, jobs: int = 1) -> None:
+    """Make the files of `wanted` (pictures' originals and copies, icons, ZIPs)."""
+    cache = ImageCache(cache_path(site_root))
+    try:
+        derived.make(wanted, prepared.site, site_root, sink, cache, jobs, press_text(prepared))
+        cache.keep_only(derived.live_keys(derived.plan(prepared.site)))
+    finally:
+        cache.close()
+
+
 def publish(prepared: Prepared, site_root: Path, stage: Stage,
-            on_page: OnPage | None = None, jobs: int = 1, index: bool = True) -> dict[str, str]:
-    """Render every page into the stage, copy the files and (unless told not to) build
-    the search index; output path -> content hash of each page."""
+            on_page: OnPage | None = None, jobs: int = 1, index: bool = True,
+            global_digest: str = "") -> dict[str, str]:
+    """Render every page into the stage, copy the files, make the pictures' and (unless
+    told not to) build the search index; output path -> content hash of each page."""
     hashes = render_pages(prepared, prepared.pages, stage.root, jobs, on_page)
     for rel, source in copies(prepared, site_root).items():
         stage.copy(rel, source)
+    make_derived(prepared, site_root, derived.plan(prepared.site, global_digest),
+                 stage.write, jobs)
     if index:
         search.index_published(stage.root, prepared.site, prepared.pages)
     return hashes  # type: ignore[return-value]

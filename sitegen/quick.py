@@ -74,9 +74,10 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
         changed = [page for page in pages if outputs[page.output][0] != digests[page.output]]
         new_head = Head(head.by_language, patched.site.people, patched.site.clusters,
                         head.assets, head.listings, head.targets, head.media, head.failed,
-                        patched.problems, head.pages, head.search, token=fresh["inputs"])
+                        patched.problems, head.pages, head.search, token=fresh["inputs"],
+                        images=head.images, logo=head.logo, icon=head.icon)
         prepared = Prepared(patched.site, load_theme(builder.site_root, config), head.pages,
-                            patched.problems, head.media, head.failed)
+                            patched.problems, head.media, head.failed, images=head.images)
         rendered = render_pages(prepared, changed, None, builder.jobs, on_page)
     except MissingRecord:
         return None  # the snapshot is damaged: resolve the whole site instead

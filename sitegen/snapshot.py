@@ -11,7 +11,7 @@ an edit at 10,000 articles decodes a few hundred of them, not all.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, overload
 
 from sitegen.errors import Problem
@@ -39,6 +39,9 @@ class Head:
     # A head that could not be written leaves an older one in the store, which this
     # tells apart: the quick path then does not use it.
     token: str = ""
+    images: Mapping[str, Any] = field(default_factory=dict)  # "media/x.jpg" -> ImageInfo
+    logo: Any = None  # the site's logo and icon (model.Image), which every page shows
+    icon: Any = None
 
 
 def encode_pages(pages: Sequence[Page]) -> list[tuple[Any, ...]]:
@@ -62,7 +65,8 @@ def read_head(store: Store, variant: str) -> Head | None:
         return Head(value["by_language"], value["people"], value["clusters"],
                     tuple(value["assets"]), value["listings"], value["targets"],
                     value["media"], frozenset(value["failed"]), tuple(value["problems"]),
-                    decode_pages(value["pages"]), value["search"], value["token"])
+                    decode_pages(value["pages"]), value["search"], value["token"],
+                    value.get("images", {}), value.get("logo"), value.get("icon"))
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -146,7 +150,8 @@ def stored_site(config: Any, options: Any, head: Head, store: Store, variant: st
     ordered = {lang: Ordered(keys_, articles) for lang, keys_ in head.by_language.items()}
     return Site(config, options.now, articles, head.by_language, head.people, head.clusters,
                 head.assets, preview=options.preview, listings=head.listings,
-                ordered=ordered)  # type: ignore[arg-type]
+                ordered=ordered, images=head.images, logo=head.logo,
+                icon=head.icon)  # type: ignore[arg-type]
 
 
 def model_rows(site: Site, head: Head, articles: Mapping[str, Article] | None = None
@@ -165,4 +170,5 @@ def head_data(site: Site, head: Head) -> dict[str, Any]:
         "clusters": dict(site.clusters), "assets": site.assets, "listings": site.listings,
         "targets": head.targets, "media": dict(head.media), "failed": head.failed,
         "problems": head.problems, "pages": encode_pages(head.pages),
-        "search": dict(head.search), "token": head.token}
+        "search": dict(head.search), "token": head.token, "images": dict(head.images),
+        "logo": site.logo, "icon": site.icon}

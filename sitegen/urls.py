@@ -130,6 +130,38 @@ def media(path_under_content: str) -> str:
     return "/" + path_under_content.lstrip("/")
 
 
+def image_copy(hash: str, stem: str, width: int, extension: str) -> str:
+    """A resized copy of a picture: '/images/<hash>/la-640.webp'. The folder is the
+    source's content hash, so a changed picture gets new addresses (hosts may cache
+    these files for ever) and no file of content/media/ can take the address."""
+    return f"/images/{hash[:16]}/{stem}-{width}.{extension}"
+
+
+def press_kit(lang: str) -> str:
+    """The press-kit page of a language: '/da/presse/'."""
+    return f"/{lang}/{PRESS.get(lang, 'press')}/"
+
+
+def press_zip(lang: str, slug: str) -> str:
+    """A story's pictures in one ZIP, beside its page: '/da/nyheder/x/x-billeder.zip'."""
+    return f"{article(lang, slug)}{slug}-{PICTURES.get(lang, 'images')}.zip"
+
+
+PRESS = {"da": "presse", "no": "presse", "nb": "presse"}
+PICTURES = {"da": "billeder", "no": "bilder", "nb": "bilder"}
+# The icons made from site.toml's `icon` (sitegen/images/icons.py), at the site's root,
+# where browsers look for them without being told.
+FAVICON = "/favicon.ico"
+TOUCH_ICON = "/apple-touch-icon.png"
+ICON_192 = "/icon-192.png"
+ICON_512 = "/icon-512.png"
+
+
+def manifest(lang: str) -> str:
+    """The web manifest of a language: '/da/manifest.webmanifest'."""
+    return f"/{lang}/manifest.webmanifest"
+
+
 def output_path(url: str) -> str:
     """Where a URL's file lives under the output folder."""
     path = url.lstrip("/")

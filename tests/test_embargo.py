@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import minimal_files, write_files
+from pictures import tiny_jpeg
 from search_contents import site_contents
 
 from sitegen.cli import main
@@ -27,7 +28,7 @@ SECRET = "the newsroom's own secret, not in the repository"
 BEFORE = "2026-01-01T12:00:00+01:00"  # the Danish date has come, the embargo has not
 LIFT_LOCAL = "2026-01-02 09:00"  # Copenhagen, winter time: 08:00 UTC
 AFTER = "2026-01-02T09:01:00+01:00"
-JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 64  # the picture only the embargoed story uses
+JPEG = tiny_jpeg()  # the picture only the embargoed story uses
 
 RELEASE_DA = f"""\
 ---

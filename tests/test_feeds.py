@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 from conftest import FIXED_NOW, NOW, build_once, copy_sample
+from pictures import photo
 
 from sitegen.cli import main
 from sitegen.pipeline import prepare
@@ -33,7 +34,7 @@ CHANNEL_LANGUAGE = {"da": "da", "no": "nb"}
 
 TRICKY_TITLE = """Bølger & <bobler> "citat" 'æøå' </script>"""
 TRICKY_SUMMARY = 'Sol & <sommer> "i" Århus'
-LEAD_IMAGE = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4  # 1,028 bytes
+LEAD_IMAGE = photo(48, 32)  # a real, small JPEG
 TRICKY = f"""\
 ---
 title: {json.dumps(TRICKY_TITLE, ensure_ascii=False)}
@@ -252,9 +253,13 @@ def test_media_names_with_spaces_and_letters_become_valid_uris(make_site, build_
     assert enclosure.href == encoded
     assert int(enclosure.length) == (out / "media/2021/Grøn foto.jpg").stat().st_size
     content = items(out / "da/rss.xml")[0].findtext("content:encoded", namespaces=NS) or ""
-    assert urls_in(content) == [encoded, encoded]
+    found = urls_in(content)
+    assert [url for url in found if "/media/" in url] == [encoded, encoded]
+    assert all(url.isascii() for url in found)  # the copies' addresses (srcset) too
     page = (out / "da/nyheder/foto/index.html").read_text(encoding="utf-8")
-    assert f'<meta property="og:image" content="{encoded}">' in page
+    shared = re.search(r'<meta property="og:image" content="([^"]+)">', page)
+    assert shared and shared.group(1).startswith(BASE + "images/")  # the widest copy
+    assert shared.group(1).isascii()
 
 
 def test_drafts_and_embargoed_articles_never_appear(tricky_out: Path) -> None:

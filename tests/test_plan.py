@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTICLE_NO, FIXED_NOW, LANGUAGE_KINDS, NEUTRAL_KINDS
+from pictures import tiny_jpeg
 
 from sitegen import urls
 from sitegen.config import load_config
@@ -84,7 +85,7 @@ def test_urls_are_lower_case_and_pretty_and_outputs_unique(make_site):
     assert problems == []
     for page in pages:
         assert page.url == page.url.lower()
-        assert re.fullmatch(r"/([a-z0-9-]+/)*([a-z0-9-]+\.(html|xml|txt|vcf))?", page.url), page.url
+        assert re.fullmatch(r"/([a-z0-9-]+/)*([a-z0-9-]+\.(html|xml|txt|vcf|webmanifest))?", page.url), page.url
     assert not [o for o, n in Counter(p.output for p in pages).items() if n > 1]
     assert "/da/nyheder/store-bogstaver-aeoeaa/" in {p.url for p in pages}
 
@@ -139,7 +140,7 @@ def test_a_static_file_over_an_article_names_the_article(make_site):
 
 def test_a_static_file_over_a_media_file_is_an_error(make_site):
     _, problems = plan(make_site({"static/media/la.jpg": b"\xff\xd8",
-                                  "content/media/la.jpg": b"\xff\xd8"}))
+                                  "content/media/la.jpg": tiny_jpeg()}))
     assert [(p.path, p.message) for p in problems] == [
         ("static/media/la.jpg", "/media/la.jpg would be copied twice: from content/media/la.jpg "
                                 "and static/media/la.jpg")]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXED_NOW, NOW
+from pictures import photo, tiny_jpeg
 
 from sitegen.config import load_config
 from sitegen.errors import Problem
@@ -218,18 +219,19 @@ def test_articles_are_listed_newest_first_per_language(make_site):
 
 def test_an_image_that_exists_becomes_a_media_url(make_site):
     site = ok(make_site({
-        "content/media/2021/la.jpg": b"\xff\xd8\xff",
+        "content/media/2021/la.jpg": tiny_jpeg(),
         DA: article(image="media/2021/la.jpg", image_alt="Los Angeles", image_credit="Anja"),
     }))
     image = site.articles["da/2021/mission-possible"].image
     assert image is not None
     assert (image.src, image.alt, image.credit, image.length) == (
-        "/media/2021/la.jpg", "Los Angeles", "Anja", 3)
+        "/media/2021/la.jpg", "Los Angeles", "Anja", len(tiny_jpeg()))
+    assert (image.width, image.height) == (8, 8)  # every <img> gets its size
 
 
 def test_an_image_that_does_not_exist_suggests_a_close_one(make_site):
     _, problems = resolve(make_site({
-        "content/media/2021/la.jpg": b"\xff\xd8",
+        "content/media/2021/la.jpg": tiny_jpeg(),
         DA: article(image="media/2021/la.jpeg", image_alt="LA"),
     }))
     assert errors(problems) == [
@@ -252,7 +254,7 @@ def test_links_to_articles_and_media_become_published_urls(make_site):
             "[norsk](../../no/2021/mission.md) "
             "![foto](../../media/la.jpg) [side](/da/personer/)")
     site = ok(make_site({"content/da/2022/b.md": article(body=body),
-                         "content/media/la.jpg": b"\xff\xd8"}))
+                         "content/media/la.jpg": tiny_jpeg()}))
     html = site.articles["da/2022/b"].body_html
     assert 'href="/da/nyheder/mission-possible/#program"' in html
     assert 'href="/da/nyheder/mission-possible/"' in html
@@ -368,9 +370,9 @@ def test_a_link_to_an_article_with_errors_is_not_also_a_broken_link(make_site, c
 
 def test_media_used_only_by_an_embargoed_article_is_not_published(make_site, build_site):
     site = make_site({
-        "content/media/2026/secret.jpg": b"\xff\xd8\xffsecret",
-        "content/media/2026/inline.png": b"\x89PNGinline",
-        "content/media/2026/shared.jpg": b"\xff\xd8\xffshared",
+        "content/media/2026/secret.jpg": photo(20, 10),
+        "content/media/2026/inline.png": photo(20, 12, "PNG"),
+        "content/media/2026/shared.jpg": photo(20, 14),
         "content/da/2026/later.md": (
             "---\ntitle: Later\ndate: 2099-01-01 09:00\nimage: media/2026/secret.jpg\n"
             "image_alt: Secret\n---\n![x](../../media/2026/inline.png) "

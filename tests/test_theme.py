@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from pictures import photo
 
 from sitegen.cli import main
 
@@ -216,8 +217,8 @@ def full_site(make_site, build_site) -> Path:
     return build_site(make_site({
         "content/da/2021/mission-possible.md": ARTICLE_FULL,
         "content/people/kurt-bennetsen.md": PERSON_FULL,
-        "content/media/2021/la.jpg": b"\xff\xd8\xff\xe0 not really a jpeg",
-        "content/media/people/kurt.jpg": b"\xff\xd8\xff\xe0 not really a jpeg",
+        "content/media/2021/la.jpg": photo(60, 40),
+        "content/media/people/kurt.jpg": photo(40, 40),
         "content/da/2021/andet.md": "---\ntitle: Andet nyt\ndate: 2021-09-01\n"
                                     "clusters: [green-hub-denmark]\n---\nMere.\n",
     }))
@@ -250,8 +251,9 @@ def test_article_page_shows_what_a_reader_needs(full_site):
     assert page.find("a", class_="p-author", href="/da/personer/kurt-bennetsen/")
     assert page.find("a", href="/da/klynger/green-hub-denmark/")
     assert page.find("a", class_="p-category", href="/da/emner/eksport/")
-    image = page.find("img", src="/media/2021/la.jpg")
-    assert image and image[0]["alt"] == "Delegationen foran SoFi Stadium"
+    image = [img for img in page.find("img") if img.get("alt") == "Delegationen foran SoFi Stadium"]
+    assert image and (image[0]["width"], image[0]["height"]) == ("60", "40")
+    assert image[0]["src"].startswith("/images/") and image[0]["loading"] == "eager"
     assert "Foto: Anja Lillerud" in text
     assert '<aside class="factbox">' in html
     assert '<div class="table-scroll" tabindex="0">' in html

@@ -12,6 +12,7 @@ import pytest
 import vobject
 from bs4 import BeautifulSoup
 from conftest import FIXED_NOW, NOW, build_once, copy_sample
+from pictures import photo
 
 from sitegen.cli import main
 from sitegen.model import Person
@@ -19,7 +20,7 @@ from sitegen.pipeline import prepare
 from sitegen.resolve import BuildOptions
 
 BASE = "https://nyheder.example.org/"
-PHOTO = b"\xff\xd8\xff\xe0" + b"foto" * 100
+PHOTO = photo(40, 40)
 LONG_ROLE = ("Pressechef, Nord; Syd – ansvarlig for kommunikation med æøå i Danmark, "
              "Norge og resten af Norden")
 EVA = f"""\

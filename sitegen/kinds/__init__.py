@@ -18,6 +18,7 @@ from sitegen.kinds.feeds import FEEDS, LANGUAGE_FEED
 from sitegen.kinds.fixed import NOT_FOUND, ROOT, ROOT_NOT_FOUND, SEARCH
 from sitegen.kinds.front import HOME, NEWS
 from sitegen.kinds.people import PEOPLE, PERSON, PERSON_FEED, VCARD_KIND
+from sitegen.kinds.press import MANIFEST_KIND, PRESS_KIT
 from sitegen.kinds.preview import PREVIEW
 from sitegen.kinds.sitemaps import (
     ARTICLE_SITEMAP,
@@ -47,6 +48,8 @@ KINDS: tuple[Kind[Any], ...] = (
     TAG,
     LANGUAGE_FEED,
     FEEDS,
+    PRESS_KIT,
+    MANIFEST_KIND,
     SEARCH,
     NOT_FOUND,
     SITEMAP_INDEX,

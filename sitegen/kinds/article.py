@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen import urls
+from sitegen.derived import in_press_kit, story_images
 from sitegen.kinds.base import Frame, Reads, Slice
 from sitegen.kinds.html import HtmlKind
 from sitegen.model import Article, Cluster, Person, Site
@@ -14,7 +15,13 @@ from sitegen.plan.pages import Page
 from sitegen.render import queries
 from sitegen.render.context import standfirst
 from sitegen.render.feeds import published
-from sitegen.render.structured import PageMeta, article_json, full_url, to_script
+from sitegen.render.structured import (
+    PageMeta,
+    article_json,
+    full_url,
+    share_image,
+    to_script,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +69,10 @@ class ArticleKind(HtmlKind[ArticleReads]):
             "translations": list(reads.translations),
             "related": reads.related.items,
             "unpublished": unpublished,
+            # The press kit: the story's pictures to download, and their ZIP.
+            "press_pictures": story_images(article) if in_press_kit(article) else (),
+            "press_zip": urls.press_zip(article.lang, article.slug)
+            if in_press_kit(article) else None,
         }
 
     def in_sitemap(self, reads: ArticleReads) -> bool:
@@ -84,17 +95,17 @@ class ArticleKind(HtmlKind[ArticleReads]):
 
     def json_ld(self, frame: Frame, page: Page, reads: ArticleReads) -> str | None:
         return to_script(article_json(frame.config, reads.article, reads.authors,
-                                      reads.clusters, reads.organisations))
+                                      reads.clusters, reads.organisations, frame.logo))
 
     def meta(self, frame: Frame, page: Page, reads: ArticleReads) -> PageMeta:
         article, config = reads.article, frame.config
         language = config.language(article.lang)
-        image = article.image
+        image = article.image or frame.logo  # the logo stands in for a missing picture
         base = config.base_url
         return PageMeta(article.title, article.summary, full_url(base, page.url), "article",
                         language.locale, config.publication(article.lang),
-                        full_url(base, image.src) if image else None,
-                        image.alt if image else None, article.date.isoformat(),
+                        share_image(base, image), image.alt if image else None,
+                        article.date.isoformat(),
                         article.modified.isoformat(), self.hreflang(frame, page, reads))
 
 

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from sitegen import urls
 from sitegen.config import SiteConfig
-from sitegen.model import Article, Cluster, Person, Site
+from sitegen.model import Article, Cluster, Image, Person, Site
 from sitegen.plan.formats import HTML, OutputFormat
 from sitegen.plan.pages import Page
 from sitegen.render.theme import Theme
@@ -32,6 +32,9 @@ class Frame:
 
     config: SiteConfig
     preview: bool
+    # site.toml's logo and icon as pictures (in every page's digest: kinds/digest.py).
+    logo: Image | None = None
+    icon: Image | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,7 @@ class Kind(Generic[R]):
 
     def make(self, site: Site, theme: Theme, page: Page) -> bytes:
         """reads, then render: the one way a page is made (render_page calls this)."""
-        return self.render(Frame(site.config, site.preview), theme, page,
+        return self.render(Frame(site.config, site.preview, site.logo, site.icon), theme, page,
                            self.reads(site, page))
 
     # --- for sitemaps ------------------------------------------------------------------

@@ -87,6 +87,14 @@ def _whole_site(fp: Fingerprints, site: Site) -> Iterator[str]:
         yield fp.cluster(site.clusters[ident])
 
 
+def with_branding(global_digest: str, site: Site) -> str:
+    """What every page depends on, with the site's logo and icon: every page's header
+    shows the one and links the other, so they are part of every page's Frame."""
+    if site.logo is None and site.icon is None:
+        return global_digest
+    return digest([global_digest, repr(site.logo), repr(site.icon)])
+
+
 def digests_and_reads(site: Site, pages: Iterable[Page], global_digest: str,
                       memo: FingerprintMemo | None = None
                       ) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
@@ -94,6 +102,7 @@ def digests_and_reads(site: Site, pages: Iterable[Page], global_digest: str,
     `reads`: output -> digest, output -> input ids (the reverse index's rows; none for
     kinds whose pages follow from the structure alone, which the quick path skips)."""
     fp = Fingerprints(memo if memo is not None else {})
+    global_digest = with_branding(global_digest, site)
     digests, reads = {}, {}
     for page in pages:
         page_reads = page.kind.reads(site, page)

@@ -16,7 +16,7 @@ from sitegen.kinds.base import Frame, Kind, R
 from sitegen.plan.pages import Page
 from sitegen.render.context import Alternate, Feed
 from sitegen.render.page import render_template
-from sitegen.render.structured import PageMeta, full_url
+from sitegen.render.structured import PageMeta, full_url, share_image
 from sitegen.render.theme import Theme
 
 Links = tuple[tuple[str, str], ...]
@@ -56,6 +56,7 @@ class HtmlKind(Kind[R]):
             "noindex": False,  # search engines asked not to index it (embargo previews)
             "nav": self.nav(page),
             "search_form": self.search_form,
+            "logo": frame.logo,  # site.toml's logo (model.Image), or None
         }
         context.update(self.context(frame, page, reads))
         context["json_ld"] = self.json_ld(frame, page, reads)
@@ -132,6 +133,8 @@ class HtmlKind(Kind[R]):
     def meta(self, frame: Frame, page: Page, reads: R) -> PageMeta:
         language: LanguageConfig = frame.config.language(page.lang or "")
         image, image_alt = self.image(frame, page, reads)
+        if image is None and frame.logo is not None:  # the publisher's logo stands in
+            image, image_alt = share_image(frame.config.base_url, frame.logo), frame.logo.alt
         return PageMeta(self.title(frame, page, reads),
                         self.description(frame, page, reads) or language.description,
                         full_url(frame.config.base_url, page.url), "website",

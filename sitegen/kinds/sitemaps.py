@@ -51,7 +51,7 @@ def entry(site: Site, page: Page) -> Fact | None:
     reads = kind.reads(site, page)
     if not kind.in_sitemap(reads):
         return None
-    frame = Frame(site.config, site.preview)
+    frame = Frame(site.config, site.preview, site.logo, site.icon)
     value = Entry(full_url(site.config.base_url, page.url), lastmod(kind.shown(reads)),
                   kind.hreflang(frame, page, reads))
     return Fact(tuple(dict.fromkeys(input_ids(reads))), value)

@@ -16,6 +16,7 @@ from typing import TypeVar
 from sitegen.config import SiteConfig
 from sitegen.errors import Problem, error
 from sitegen.fingerprint import RACY_SECONDS
+from sitegen.images.probe import ImageInfo, is_image_path, probe
 from sitegen.load.discover import Discovered, SourceFile, discover
 from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
 from sitegen.load.sources import load_article, load_cluster, load_person
@@ -56,6 +57,12 @@ class Loaded:
     # .md files that exist but gave no record ("content/people/x.md"): their own errors
     # are reported, so references to them are not reported again as unknown.
     failed: frozenset[str] = frozenset()
+    # The pictures among the media, read (sitegen/images/probe.py): "media/x.jpg" ->
+    # ImageInfo. A picture that cannot be read is an error of its own, and not here.
+    images: dict[str, ImageInfo] = field(default_factory=dict)
+    # Pictures that cannot be read, with why: an error where a page uses one (resolve),
+    # a warning otherwise ("media/x.jpg" -> the file's problem).
+    unreadable: dict[str, Problem] = field(default_factory=dict)
 
 
 def _read(file: SourceFile) -> tuple[bytes | None, list[Problem]]:
@@ -108,13 +115,18 @@ def load_discovered(found: Discovered, config: SiteConfig, problems: list[Proble
     clusters = _load_each(found.clusters, partial(load_cluster, languages=codes), problems,
                           cache)
     media = {f.rel.removeprefix("content/"): f.path.stat().st_size for f in found.media}
+    pictures = tuple(f for f in found.media if is_image_path(f.rel))
+    picture_problems: list[Problem] = []
+    images = {info.path: info
+              for info in _load_each(pictures, probe, picture_problems, cache)}
+    unreadable = {p.path.removeprefix("content/"): p for p in picture_problems}
     static = {f.rel: f.path.stat().st_size for f in found.static}
     sources = [f.rel for files in (*found.articles.values(), found.people, found.clusters)
                for f in files]
     loaded = {r.path for r in (*articles, *people, *clusters)}
     failed = frozenset(rel for rel in sources if rel not in loaded)
     if cache is not None:  # forget files that are gone, so the cache mirrors the site
-        for rel in set(cache) - set(sources):
+        for rel in set(cache) - set(sources) - {f.rel for f in pictures}:
             del cache[rel]
     return Loaded(tuple(articles), tuple(people), tuple(clusters), media, static,
-                  failed), problems
+                  failed, images, unreadable), problems

@@ -43,6 +43,8 @@ class ArticleSource:
     embargo_line: int = 1
     preview_line: int = 1
     mentions: tuple[Ref, ...] = ()  # people the story is about, besides its bylines
+    image_caption: str | None = None  # shown under the lead picture, in the press kit
+    image_licence: str | None = None  # a code of sitegen/licences.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,7 @@ class PersonSource:
     # what stands outside them. Empty: `body` is the one text of every language.
     texts: dict[str, str] = field(default_factory=dict)
     text_lines: dict[str, int] = field(default_factory=dict)
+    photo_licence: str | None = None  # a code of sitegen/licences.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +98,10 @@ ORGANISATION_TYPES = (
 ARTICLE_KEYS = (
     "title", "date", "updated", "summary", "authors", "contacts", "clusters", "tags",
     "translation_key", "slug", "image", "image_alt", "image_credit", "draft", "embargo",
-    "preview", "mentions",
+    "preview", "mentions", "image_caption", "image_licence",
 )
 PERSON_KEYS = (
     "name", "role", "organization", "email", "phone", "photo", "photo_credit", "clusters",
+    "photo_licence",
 )
 CLUSTER_KEYS = ("name", "type", "short_name", "website", "description", "logo")

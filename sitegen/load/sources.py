@@ -103,6 +103,8 @@ def load_article(path: str, data: bytes, lang: str, tz: tzinfo) -> tuple[Article
         embargo_line=_line(get("embargo"), source.fm_line),
         preview_line=_line(get("preview"), source.fm_line),
         mentions=read.ids(get("mentions")),
+        image_caption=read.text(get("image_caption")),
+        image_licence=_licence(read, get("image_licence")),
     )
     problems += read.problems
     looks = other_language(source.body, lang)
@@ -115,6 +117,19 @@ def load_article(path: str, data: bytes, lang: str, tz: tzinfo) -> tuple[Article
     if any(p.is_error for p in problems):
         return None, problems
     return article, problems
+
+
+def _licence(read: FieldReader, entry: Entry | None) -> str | None:
+    """A licence code of the fixed list (sitegen/licences.py), or an error naming them."""
+    from sitegen.licences import LICENCES
+
+    code = read.text(entry)
+    if code and code not in LICENCES:
+        read.fail(entry, f"'{code}' is not a licence sitegen knows"  # type: ignore[arg-type]
+                  f"{suggestion(code.lower(), LICENCES)}",
+                  f"use one of: {', '.join(LICENCES)} (docs/content.md, Licences)")
+        return None
+    return code
 
 
 def _line(entry: Entry | None, default: int) -> int:
@@ -188,6 +203,7 @@ def load_person(path: str, data: bytes, languages: tuple[str, ...]) -> tuple[
         photo=photo.lstrip("/") if photo else None,
         photo_line=photo_entry.line if photo_entry else 1,
         photo_credit=read.text(get("photo_credit")), clusters=read.ids(get("clusters")),
+        photo_licence=_licence(read, get("photo_licence")),
         **_texts(named, languages, problems),
     )
     return _finish(person, named, problems)

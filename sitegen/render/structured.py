@@ -15,7 +15,8 @@ from urllib.parse import quote
 
 from sitegen import urls
 from sitegen.config import SiteConfig
-from sitegen.model import Article, Cluster, Person
+from sitegen.licences import licence
+from sitegen.model import Article, Cluster, Image, Person
 
 # What may stay as it is in a URI (RFC 3986), '%' included so that encoding twice is harmless.
 URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
@@ -30,6 +31,46 @@ def uri(url: str) -> str:
 def full_url(base_url: str, url: str) -> str:
     """The full, percent-encoded address that feeds, cards and metadata give."""
     return uri(urls.absolute(base_url, url))
+
+
+def share_image(base_url: str, image: Image | None) -> str | None:
+    """The absolute address of a picture for link previews and feeds: its widest copy in
+    the original's format (a phone's preview need not fetch a 20 MB original)."""
+    if image is None:
+        return None
+    largest = image.largest
+    return full_url(base_url, largest.url if largest else image.src)
+
+
+def image_object(config: SiteConfig, image: Image, lang: str,
+                 logo: bool = False) -> dict[str, Any]:
+    """schema.org ImageObject of a picture, with its credit and terms (Google Images
+    shows these as the picture's "Licensable" details)."""
+    base = config.base_url
+    data: dict[str, Any] = {"@type": "ImageObject", "url": share_image(base, image),
+                            "contentUrl": full_url(base, image.src)}
+    if image.width:
+        largest = image.largest
+        data["width"] = largest.width if largest else image.width
+        data["height"] = largest.height if largest else image.height
+    if logo:
+        return data
+    if image.caption:
+        data["caption"] = image.caption
+    if image.credit:
+        data["creditText"] = image.credit
+        data["creator"] = {"@type": "Person", "name": image.credit}
+    terms = licence(image.licence)
+    publisher = config.publisher_for(lang)
+    if terms is not None:
+        if terms.url:
+            data["license"] = terms.url
+        owner = image.credit or config.publication(lang)
+        data["copyrightNotice"] = (f"© {owner}" if terms.code == "all-rights-reserved"
+                                   else f"{owner}, {terms.name}")
+        contact = publisher.url or (f"mailto:{publisher.email}" if publisher.email else "")
+        data["acquireLicensePage"] = contact or full_url(base, urls.press_kit(lang))
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +106,14 @@ def to_script(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _publisher(config: SiteConfig, lang: str | None = None) -> dict[str, Any]:
+def _publisher(config: SiteConfig, lang: str | None = None,
+               logo: Image | None = None) -> dict[str, Any]:
     publisher = config.publisher_for(lang)
     data: dict[str, Any] = {"@type": "Organization", "name": config.publication(lang)}
     if publisher.url:
         data["url"] = publisher.url
+    if logo is not None:
+        data["logo"] = image_object(config, logo, lang or "", logo=True)
     return data
 
 
@@ -94,7 +138,8 @@ def person_json(config: SiteConfig, person: Person, lang: str) -> dict[str, Any]
 
 def article_json(config: SiteConfig, article: Article, authors: Sequence[Person],
                  clusters: Sequence[Cluster],
-                 organisations: Sequence[Cluster] = ()) -> dict[str, Any]:
+                 organisations: Sequence[Cluster] = (),
+                 logo: Image | None = None) -> dict[str, Any]:
     """`authors`, `clusters` and `organisations` (in the byline): the article's, in its
     order."""
     base = config.base_url
@@ -113,10 +158,13 @@ def article_json(config: SiteConfig, article: Article, authors: Sequence[Person]
                    *({"@type": "Person", "name": person.name,
                       "url": full_url(base, urls.person(article.lang, person.id))}
                      for person in authors)] or [_publisher(config, article.lang)],
-        "publisher": _publisher(config, article.lang),
+        "publisher": _publisher(config, article.lang, logo),
     }
-    if article.image:
-        data["image"] = [full_url(base, article.image.src)]
+    pictures = [image for image in (article.image, *article.figures) if image is not None]
+    if pictures:
+        data["image"] = [image_object(config, image, article.lang) for image in pictures]
+    elif logo is not None:
+        data["image"] = [share_image(base, logo)]
     if clusters:
         data["about"] = [{"@type": "Organization", "name": cluster.name}
                          for cluster in clusters]

@@ -25,6 +25,7 @@ from jinja2.bccache import Bucket
 from sitegen import urls
 from sitegen.config import LanguageConfig, SiteConfig
 from sitegen.i18n import Formatter, load_translations
+from sitegen.licences import LICENCES
 from sitegen.locations import DEFAULT_THEME
 from sitegen.render.context import initials
 
@@ -153,6 +154,7 @@ def load_theme(site_root: Path, config: SiteConfig) -> Theme:
                 other, here, own),
             initials=initials,
         )
-        env.globals.update(urls=urls, config=config, translator=catalogues.__getitem__)
+        env.globals.update(urls=urls, config=config, translator=catalogues.__getitem__,
+                           licences=LICENCES)
         environments[language.code] = env
     return Theme(tuple(dirs), environments)

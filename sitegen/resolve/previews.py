@@ -104,7 +104,8 @@ def previews(versions: Sequence[ArticleSource], secret: str, inputs: PreviewInpu
             continue
         image = article.image
         if image is not None and source.image in moved:
-            image = replace(image, src=moved[source.image])
+            # No copies: they would be published under /images/ before the lift.
+            image = replace(image, src=moved[source.image], variants=())
         found["preview:" + article.key] = replace(
             article, key="preview:" + article.key, url=url, image=image, translations={})
         assets += [Asset(target, f"content/{path}", inputs.sizes[path])

@@ -9,16 +9,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
+from urllib.parse import unquote
 
 from sitegen import urls
 from sitegen.config import SiteConfig
 from sitegen.errors import Problem, error, warning
 from sitegen.load.content import Loaded
 from sitegen.load.records import ArticleSource, ClusterSource, PersonSource
+from sitegen.locations import CONFIG_NAME
 from sitegen.markdown import RenderedBody, render_body, split_target
-from sitegen.model import Article, Asset, Cluster, Listings, Person, Site, Tag, WaitingLink
+from sitegen.model import (
+    Article,
+    Asset,
+    Cluster,
+    Image,
+    Listings,
+    Person,
+    Site,
+    Tag,
+    WaitingLink,
+)
 from sitegen.resolve import previews
 from sitegen.resolve.bodies import BodyCache, render_bodies
+from sitegen.resolve.figures import body_figures, figures_digest, with_figures
 from sitegen.resolve.links import LinkTargets
 from sitegen.resolve.memo import ResolveMemo
 from sitegen.resolve.references import check_refs, media_image, unique_ids
@@ -78,7 +91,9 @@ def _person(source: PersonSource, loaded: Loaded, cluster_ids: set[str],
     if source.photo:
         photo, photo_problems = media_image(source.path, source.photo_line, source.photo,
                                             source.name, source.photo_credit, loaded.media,
-                                            "photo")
+                                            "photo", loaded.images,
+                                            licence=source.photo_licence,
+                                            unreadable=loaded.unreadable)
         problems += photo_problems
     shared, texts = _texts(source.body, source.texts, unsafe_html)
     return Person(source.id, source.name, source.role, source.organization, source.email,
@@ -105,7 +120,8 @@ def _cluster(source: ClusterSource, loaded: Loaded, unsafe_html: bool
     logo = None
     if source.logo:
         logo, problems = media_image(source.path, source.logo_line, source.logo,
-                                     source.name, None, loaded.media, "logo")
+                                     source.name, None, loaded.media, "logo", loaded.images,
+                                     unreadable=loaded.unreadable)
     shared, texts = _texts(source.body, source.texts, unsafe_html)
     return Cluster(source.id, source.name, source.short_name, source.website,
                    source.description, shared, source.path, texts, source.type,
@@ -146,8 +162,11 @@ def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
     if source.image:
         image, image_problems = media_image(source.path, source.image_line, source.image,
                                             source.image_alt or "", source.image_credit,
-                                            loaded.media, "image")
+                                            loaded.media, "image", loaded.images,
+                                            source.image_caption, source.image_licence,
+                                            loaded.unreadable)
         problems += image_problems
+    figures = body_figures(body, loaded.images)
     for broken in body.broken:
         line = source.body_line + broken.line - 1
         resolved = targets.under_content(source.path, broken.target.split("#")[0])
@@ -178,14 +197,15 @@ def _article(source: ArticleSource, options: BuildOptions, targets: LinkTargets,
         authors=tuple(i for i in unique_ids(source.authors) if i in person_ids),
         contacts=unique_ids(source.contacts),
         clusters=unique_ids(source.clusters), tags=tags,
-        translation_key=translation_key(source), image=image, body_html=body.html,
-        body_digest=body.digest,
+        translation_key=translation_key(source), image=image,
+        body_html=with_figures(body.html, figures),
+        body_digest=figures_digest(body.digest, figures),
         words=body.words, draft=source.draft,
         embargoed=(public_at or source.date) > options.now, source=source.path,
         public_at=public_at,
         organisation_authors=tuple(i for i in unique_ids(source.authors)
                                    if i not in person_ids),
-        mentions=unique_ids(source.mentions),
+        mentions=unique_ids(source.mentions), figures=figures,
     )
     return article, problems
 
@@ -236,7 +256,10 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
         body = rendered[source.path]
         public_at = _clock(schedule, source)
         signature = (source, body, (public_at, public_at > now),
-                     loaded.media.get(source.image) if source.image else None)
+                     loaded.images.get(source.image) or loaded.media.get(source.image)
+                     if source.image else None,
+                     tuple(loaded.images.get(url.lstrip("/")) for _, url in body.links
+                           if url and url.startswith("/media/")))
         known = memo.built.get(source.path)
         if known is not None and all(a is b or a == b for a, b in
                                      zip(known[0], signature, strict=True)):
@@ -268,7 +291,11 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
             key=lambda a: (a.date, a.key), reverse=True))
         for code in config.language_codes
     }
-    withheld, hidden_uses = _media_uses(loaded, published, unpublished, rendered)
+    logo, icon, brand_problems = _branding(config, loaded)
+    problems += brand_problems
+    problems += _unused_unreadable(loaded, published, rendered, {config.logo, config.icon})
+    withheld, hidden_uses = _media_uses(loaded, published, unpublished, rendered,
+                                        {config.logo, config.icon} - {""})
     assets = tuple(
         [Asset(urls.media(path), f"content/{path}", size)
          for path, size in sorted(loaded.media.items()) if path not in withheld]
@@ -299,8 +326,60 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
                 ordered={lang: tuple(linked[key] for key in keys)
                          for lang, keys in by_language.items()},
                 previews=found_previews,
-                waiting=_waiting(published, rendered, targets, loaded, schedule))
+                waiting=_waiting(published, rendered, targets, loaded, schedule),
+                images=loaded.images, logo=logo, icon=icon)
     return site, problems
+
+
+def _unused_unreadable(loaded: Loaded, published: Iterable[ArticleSource],
+                       rendered: dict[str, RenderedBody], branding: set[str]) -> list[Problem]:
+    """A picture that cannot be read and that no page uses: a warning, and the file is
+    published as it is (a page that uses one gets an error instead, from media_image)."""
+    if not loaded.unreadable:
+        return []
+    named = branding | {p.photo for p in loaded.people} | {c.logo for c in loaded.clusters}
+    shown: set[str] = set()
+    for article in published:
+        named.add(article.image)
+        body = rendered.get(article.path)
+        shown.update(unquote(url).lstrip("/").split("#")[0]
+                     for _, url in (body.links if body else ())
+                     if url and url.startswith("/media/"))
+    found = []
+    for path, problem in sorted(loaded.unreadable.items()):
+        if path in named:
+            continue  # media_image reports it where it is named
+        if path in shown:
+            found.append(problem)  # shown in a text: the file's own error
+        else:
+            found.append(warning(problem.path, None, f"{problem.message}; no page shows it, "
+                                 "so it is published as it is", problem.hint,
+                                 code="image-unreadable"))
+    return found
+
+
+def _branding(config: SiteConfig, loaded: Loaded) -> tuple[Image | None, Image | None,
+                                                           list[Problem]]:
+    """site.toml's logo and icon, as pictures of content/media/ (docs/content.md)."""
+    problems: list[Problem] = []
+    found: list[Image | None] = []
+    for key, target, line in (("logo", config.logo, config.logo_line),
+                              ("icon", config.icon, config.icon_line)):
+        image = None
+        if target:
+            image, image_problems = media_image(CONFIG_NAME, line, target,
+                                                config.publication(None), None,
+                                                loaded.media, key, loaded.images,
+                                                unreadable=loaded.unreadable)
+            problems += image_problems
+            if image is not None and key == "icon" and image.mime == "image/svg+xml":
+                problems.append(error(CONFIG_NAME, line, "the icon must be a PNG, JPEG or "
+                                      "WebP picture, not a drawing (SVG)",
+                                      "save it as a square PNG of at least 512 x 512 pixels",
+                                      code="icon"))
+                image = None
+        found.append(image)
+    return found[0], found[1], problems
 
 
 def _clock(schedule: Schedule, source: ArticleSource) -> datetime:
@@ -353,13 +432,14 @@ MEDIA_PATH = re.compile(r"""(?:\.\./|/)*media/[^\s)"'<>]+""")
 
 
 def _media_uses(loaded: Loaded, published: Iterable[ArticleSource],
-                unpublished: Iterable[ArticleSource], rendered: dict[str, RenderedBody]
+                unpublished: Iterable[ArticleSource], rendered: dict[str, RenderedBody],
+                branding: set[str] = frozenset()  # type: ignore[assignment]
                 ) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     """Media used only by drafts or embargoed articles (publishing them would let a
     reader guess the story, a new leader's portrait, before it is out), and the media
     each unpublished article uses (what its embargo preview copies)."""
     public_use = {p.photo for p in loaded.people if p.photo} | {
-        c.logo for c in loaded.clusters if c.logo}
+        c.logo for c in loaded.clusters if c.logo} | set(branding)
     for article in published:
         if article.image:
             public_use.add(article.image)
