@@ -19,6 +19,7 @@ from pictures import photo
 from sitegen.cli import main
 from sitegen.model import Article, Person, Site
 from sitegen.pipeline import prepare
+from sitegen.render.structured import share_image
 from sitegen.resolve import BuildOptions
 
 BASE = "https://nyheder.example.org/"
@@ -173,6 +174,9 @@ def check_article_json(data: dict[str, Any], article: Article, site: Site) -> No
         assert [i["contentUrl"] for i in data["image"]] == [BASE + article.image.src.lstrip("/")]
         assert all(i["@type"] == "ImageObject" and i["width"] and i["height"]
                    for i in data["image"])
+    elif site.logo is not None:  # the publisher's logo stands in for a picture
+        assert data["image"] == [share_image(BASE, site.logo)]
+        assert data["publisher"]["logo"]["@type"] == "ImageObject"
     else:
         assert "image" not in data
 
@@ -195,6 +199,8 @@ def check_article_head(page: Parsed, article: Article) -> None:
         assert page.meta("og:image") == page.meta("twitter:image") == image
         assert page.meta("og:image:alt") == article.image.alt
         assert page.meta("twitter:card") == "summary_large_image"
+    elif "/images/" in (page.meta("og:image") or ""):  # the site's logo stands in
+        assert page.meta("twitter:image") == page.meta("og:image")
     else:
         assert page.meta("og:image") is None
         assert page.meta("twitter:card") == "summary"

@@ -22,13 +22,15 @@ from xml.sax.saxutils import quoteattr as _quoteattr
 
 from sitegen import __version__
 from sitegen.config import SiteConfig
-from sitegen.model import Article, Cluster, Person
+from sitegen.licences import licence
+from sitegen.model import Article, Cluster, Image, Person
 from sitegen.render.structured import full_url, uri
 
 NAMESPACES = (
     'xmlns:atom="http://www.w3.org/2005/Atom" '
     'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-    'xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:media="http://search.yahoo.com/mrss/"'
 )
 # Characters XML 1.0 does not allow at all (a stray form feed pasted into a title
 # would make the whole feed unreadable); they are dropped.
@@ -124,9 +126,28 @@ def _item(config: SiteConfig, article: Article, people: Mapping[str, Person],
                 + body)
         lines.append(f"      <enclosure url={quoteattr(image_url)} "
                      f'length="{article.image.length}" type={quoteattr(article.image.mime)}/>')
+        lines += _media(article.image, image_url)
     lines.append(f"      <content:encoded>{escape(body)}</content:encoded>")
     lines.append("    </item>")
     return "\n".join(lines)
+
+
+def _media(image: Image, url: str) -> list[str]:
+    """Media RSS for the lead picture: its size, caption, credit and licence, which
+    newsrooms' feed readers show with the picture (and journalists need to use it)."""
+    size = f' width="{image.width}" height="{image.height}"' if image.width else ""
+    lines = [f'      <media:content url={quoteattr(url)} medium="image" '
+             f"type={quoteattr(image.mime)}{size}>"]
+    if image.caption:
+        lines.append(f"        <media:description>{escape(image.caption)}</media:description>")
+    if image.credit:
+        lines.append(f"        <media:credit>{escape(image.credit)}</media:credit>")
+    terms = licence(image.licence)
+    if terms is not None:
+        href = f" href={quoteattr(terms.url)}" if terms.url else ""
+        lines.append(f"        <media:license{href}>{escape(terms.name)}</media:license>")
+    lines.append("      </media:content>")
+    return lines
 
 
 def render_feed(config: SiteConfig, lang: str, self_url: str, title: str, description: str,

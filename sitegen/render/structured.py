@@ -63,8 +63,8 @@ def image_object(config: SiteConfig, image: Image, lang: str,
     terms = licence(image.licence)
     publisher = config.publisher_for(lang)
     if terms is not None:
-        if terms.url:
-            data["license"] = terms.url
+        # The licence's own text, or the press kit that states the publisher's terms.
+        data["license"] = terms.url or full_url(base, urls.press_kit(lang))
         owner = image.credit or config.publication(lang)
         data["copyrightNotice"] = (f"© {owner}" if terms.code == "all-rights-reserved"
                                    else f"{owner}, {terms.name}")
