@@ -85,7 +85,8 @@ def test_urls_are_lower_case_and_pretty_and_outputs_unique(make_site):
     assert problems == []
     for page in pages:
         assert page.url == page.url.lower()
-        assert re.fullmatch(r"/([a-z0-9-]+/)*([a-z0-9-]+\.(html|xml|txt|vcf|webmanifest))?", page.url), page.url
+        assert re.fullmatch(r"/([a-z0-9-]+/)*([a-z0-9-]+\.(html|xml|txt|vcf|webmanifest))?",
+                            page.url), page.url
     assert not [o for o, n in Counter(p.output for p in pages).items() if n > 1]
     assert "/da/nyheder/store-bogstaver-aeoeaa/" in {p.url for p in pages}
 

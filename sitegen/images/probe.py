@@ -147,7 +147,7 @@ def _check_whole(image: object, kind: str) -> None:
 
 def _reason(exc: BaseException) -> str:
     text = str(exc)
-    if "truncated" in text:
+    if "truncated" in text.lower():
         return "the file is cut short (was it copied whole?)"
     if "cannot identify" in text:
         return "it is not a picture sitegen knows, or it is damaged"
