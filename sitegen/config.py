@@ -24,7 +24,7 @@ LANG_CODE = re.compile(r"^[a-z]{2,3}$")
 
 TOP_KEYS = {
     "base_url", "theme", "default_language", "feed_items", "unsafe_html", "languages",
-    "publisher", "title", "logo", "icon",
+    "publisher", "title", "logo", "icon", "deploy",
 }
 LANGUAGE_KEYS = {"title", "description", "locale", "timezone", "publisher"}
 PUBLISHER_KEYS = {"name", "email", "phone", "url", "address"}
@@ -232,6 +232,10 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[Problem]]:
             value = ""
         branding[key] = value.strip().lstrip("/")
         branding[f"{key}_line"] = _key_line(text, key) or 1
+    if "deploy" in data:  # where `sitegen deploy` publishes; checked here for `check`
+        from sitegen.deploy.settings import check_deploy
+        check_deploy(data["deploy"], text, problems)
+
     if any(p.is_error for p in problems):
         return None, problems
     return SiteConfig(base_url, theme, default_language, feed_items, unsafe_html,
