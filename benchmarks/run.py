@@ -2,6 +2,7 @@
 
     python benchmarks/run.py [--sizes 1000 5000] [--runs 3] [--out benchmarks/RESULTS.md]
                              [--serve [--serve-sizes 1000 5000] [--serve-edits 10]]
+                             [--hugo-sizes [1000 ...]] [--hugo-runs N] [--hugo-only]
     python benchmarks/run.py --sizes 20000     # the large archive, on request: long
 
 For each size (articles per language) it writes a corpus with make_corpus.py onto tmpfs
@@ -30,6 +31,14 @@ strings are plain UTF-8, so a unique word is found in it without a decoder).
 
 Only the command line is used (`--site`, `--out`, `--clean`, `--no-search`, `--now`,
 `--quiet`), so the benchmark keeps working while the engine changes underneath.
+Then sitegen against Hugo (benchmarks/vs_hugo.py, the corpus converted into a Hugo site by
+benchmarks/hugo_site.py): cold builds of both, without and with the search index
+(`hugo` then `pagefind --site public`), in turns, at --hugo-sizes (1,000 per language
+unless told; `--hugo-sizes` with no size skips it), and their ratios printed last;
+`--hugo-only` measures only that and rewrites only its section of RESULTS.md.
+
+    python benchmarks/run.py --hugo-only --hugo-sizes 1000 5000
+
 With --serve, benchmarks/serve_reload.py measures, at each --serve-sizes, the time from
 saving an article to the new text on the screen of a browser tab. The targets table at
 the top of RESULTS.md says which targets are met.
@@ -58,6 +67,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
+import vs_hugo  # noqa: E402
 from make_corpus import hidden, make_corpus  # noqa: E402
 
 NOW = "2026-11-25T12:00:00+00:00"  # fixed, so embargoes and "newest" never drift
@@ -505,7 +515,19 @@ def main() -> None:
                         help="also measure serve's save-to-screen time (serve_reload.py)")
     parser.add_argument("--serve-sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--serve-edits", type=int, default=10)
+    parser.add_argument("--hugo-sizes", type=int, nargs="*", default=[1000],
+                        help="sizes of the side-by-side with Hugo (none: skip it)")
+    parser.add_argument("--hugo-runs", type=int, default=None,
+                        help="its counted rounds (default 5; 3 above 2,000 per language)")
+    parser.add_argument("--hugo-only", action="store_true",
+                        help="only the side-by-side with Hugo; only its section is written")
     args = parser.parse_args()
+    if args.hugo_only:
+        vs_hugo.measure(args.hugo_sizes, args.hugo_runs, 1, args.out)
+        print(f"wrote {args.out}")
+        return
+    # The side-by-side's section, and its rows of sizes not measured now, survive.
+    kept, kept_section = vs_hugo.old_rows(args.out), vs_hugo.old_section(args.out)
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
     with tempfile.TemporaryDirectory(prefix="sitegen-bench-", dir=base) as tmp:
         workdir = Path(tmp)
@@ -517,8 +539,16 @@ def main() -> None:
         serve = [serve_reload(size, args.serve_edits) for size in args.serve_sizes] \
             if args.serve else []
         write_results(rows, serve, args.out, workdir)
+    hugo_rows: list[str] = []
+    if args.hugo_sizes:
+        results, hugo_rows = vs_hugo.collect(args.hugo_sizes, args.hugo_runs, 1)
+        vs_hugo.write_section(args.out, hugo_rows, kept, results)
+    elif kept_section:
+        vs_hugo.put_section(args.out, kept_section)
     for line in targets_table(rows, serve):
         print(line)
+    if hugo_rows:
+        vs_hugo.print_rows(hugo_rows)
     print(f"wrote {args.out}")
 
 
