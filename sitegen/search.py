@@ -1,4 +1,5 @@
-"""Search without a server: Pagefind bundles of the published articles, one per bucket.
+"""Search without a server: Pagefind bundles of the published articles, one per bucket,
+and of the people and organisations, one more bucket per language.
 
 Pagefind reads article pages and writes a bundle: a stemmed word index in chunks, one
 compressed fragment per page, and the JavaScript and WebAssembly that search them in
@@ -11,10 +12,14 @@ with Pagefind's multisite `mergeIndex`, which fetches only each bucket's entry,
 metadata and the chunks a query needs (the JavaScript, worker and WebAssembly come once,
 from the first bucket). docs/search.md has the design and the figures.
 
-Only published articles are indexed (`searchable`): drafts and articles under embargo
-exist only in previews, and Pagefind is given a folder of links to exactly the chosen
-pages, never the output folder, so nothing else can slip in. The article template says
-what of a page is indexed (data-pagefind-body, -ignore, -meta, -filter).
+Of the articles only the published ones are indexed (`searchable`): drafts and
+articles under embargo exist only in previews, and Pagefind is given a folder of links
+to exactly the chosen pages, never the output folder, so nothing else can slip in.
+Besides them, every person's and organisation's page, in each language, goes into that
+language's directory bucket (`/pagefind/da-directory/`): few pages, none ever a draft.
+The templates say what of a page is indexed (data-pagefind-body, -ignore, -meta,
+-filter; a person's and an organisation's page also say their `type`, for the search
+page's filter by type).
 
 Each bucket keeps a stamp of what it was made from (`.sitegen-stamp`: the schema,
 Pagefind's version and the pages' digests); a bucket whose stamp is unchanged is kept
@@ -38,6 +43,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sitegen import search_canonical
+from sitegen.kinds.article import ARTICLE
+from sitegen.kinds.clusters import CLUSTER
+from sitegen.kinds.people import PERSON
 from sitegen.model import Article, Site
 from sitegen.plan.pages import Page
 from sitegen.search_pagefind import Indexer, executable, version_key
@@ -50,6 +58,7 @@ FILTERS = "{lang}-filters.json"  # beside the buckets: a language's filter value
 SCHEMA = "3"  # bump when what we index changes in a way the pages' digests cannot show
 RECORD = ".sitegen-pages.json"  # inside a bundle: output -> [digest, Pagefind's page id]
 OVERLAY = "{lang}-overlay"  # beside the buckets: the pages changed since their bucket
+DIRECTORY = "{lang}-directory"  # a language's bucket of people and organisations
 OVERLAY_KEY = "sitegen:overlay"  # in the filter file; no Pagefind filter name has a colon
 PENDING_LIMIT = 200  # pages of a language an overlay may hold before buckets are rebuilt
 # Pagefind's ready-made interfaces: the search page has its own, so they are not published.
@@ -57,8 +66,9 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js",
           "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-highlight.js")
 
-__all__ = ["INDEX_DIR", "IndexChange", "IndexStats", "apply_change", "bucket_of",
-           "executable", "index_published", "prepare_index", "search_bundles",
+__all__ = ["DIRECTORY", "INDEX_DIR", "IndexChange", "IndexStats", "apply_change",
+           "bucket_of", "bucket_names",
+           "executable", "index_published", "is_bucket", "prepare_index", "search_bundles",
            "search_context", "searchable"]
 
 
@@ -66,14 +76,14 @@ __all__ = ["INDEX_DIR", "IndexChange", "IndexStats", "apply_change", "bucket_of"
 class IndexStats:
     """What one indexing did, for the build report and the benchmark."""
 
-    pages: int  # article pages the index holds, all buckets
+    pages: int  # pages the index holds, all buckets: articles, people, organisations
     bytes: int  # size of the buckets built in this run, all files
     files: int  # files in the buckets built in this run
     seconds: float  # wall time: linking, Pagefind, tidying (not the engine's renames)
     languages: dict[str, int] = field(default_factory=dict)  # html lang -> pages indexed
     unstemmed: tuple[str, ...] = ()  # html languages Pagefind has no stemmer for
     skipped: bool = False  # no bucket had changed: Pagefind was not run
-    buckets: tuple[str, ...] = ()  # every bucket of the index, e.g. "da-2021"
+    buckets: tuple[str, ...] = ()  # every bucket of the index, e.g. "da-2021", "da-directory"
     rebuilt: tuple[str, ...] = ()  # the buckets built in this run
     indexing: float = 0.0  # of `seconds`, the time spent in Pagefind
     overlays: tuple[str, ...] = ()  # the overlays the index has now, e.g. "da-overlay"
@@ -95,12 +105,15 @@ class IndexChange:
 
 
 def searchable(site: Site, pages: Iterable[Page]) -> list[Page]:
-    """The pages the index may hold: article pages of published articles.
+    """The pages the index may hold: article pages of published articles, and the pages
+    of people and organisations (every one has a page in each language).
 
     A preview renders drafts and embargoed articles too; they are left out here, so a
-    preview's search finds exactly what the published site's would."""
-    return [page for page in pages if page.kind == "article"
-            and _published(site.articles[page.subject])]
+    preview's search finds exactly what the published site's would. (A person's page in
+    a preview may list a draft in its news, which its template does not index.)"""
+    return [page for page in pages
+            if (page.kind is ARTICLE and _published(site.articles[page.subject]))
+            or page.kind is PERSON or page.kind is CLUSTER]
 
 
 def _published(article: Article) -> bool:
@@ -113,26 +126,48 @@ def _bucket(article: Article) -> str:
 
 
 def bucket_of(site: Site, page: Page) -> str:
-    """The bucket an article page is indexed in: its language and year, "da-2021".
+    """The bucket a page is indexed in: an article's language and year, "da-2021"; a
+    person's or an organisation's page, its language's directory, "da-directory".
 
     Years, because edits cluster in the newest articles while the archive rests, and
-    because a bucket never moves: an article keeps its bucket until its date changes."""
-    return _bucket(site.articles[page.subject])
+    because a bucket never moves: an article keeps its bucket until its date changes.
+    People and organisations apart, because they have no date, are few (a few hundred
+    pages a language, a small bundle to rebuild) and are edited on their own."""
+    if page.kind is ARTICLE:
+        return _bucket(site.articles[page.subject])
+    return DIRECTORY.format(lang=page.lang or "")
+
+
+def is_bucket(name: str, lang: str) -> bool:
+    """Whether `name` (a folder under /pagefind/) is one of `lang`'s buckets: a year
+    ("da-2021") or the directory ("da-directory"), not the overlay, a filter file or
+    another language's bucket."""
+    rest = name[len(lang) + 1:] if name.startswith(f"{lang}-") else ""
+    return (len(rest) == 4 and rest.isascii() and rest.isdigit()) \
+        or name == DIRECTORY.format(lang=lang)
+
+
+def bucket_names(site: Site, lang: str) -> list[str]:
+    """A language's buckets in the order its search page loads them: the years, newest
+    first, then the directory. The same buckets `prepare_index` makes from the planned
+    pages: the years of the published articles, and the directory when the site has a
+    person or an organisation (each has a page in every language)."""
+    years = sorted({_bucket(a) for a in site.newest(lang) if _published(a)}, reverse=True)
+    return [*years, *([DIRECTORY.format(lang=lang)] if site.people or site.clusters else [])]
 
 
 def search_bundles(site: Site, lang: str) -> list[str]:
-    """The bundle URLs a language's search page loads, the newest year first: Pagefind
-    takes its JavaScript and WebAssembly from the first and only the index from the
-    rest. Empty when the language has no published article (the page finds nothing).
-    The same buckets `prepare_index` makes from the planned pages."""
-    buckets = {_bucket(a) for a in site.newest(lang) if _published(a)}
-    return [f"/{INDEX_DIR}/{name}/" for name in sorted(buckets, reverse=True)]
+    """The bundle URLs a language's search page loads, the newest year first and the
+    directory last: Pagefind takes its JavaScript and WebAssembly from the first and
+    only the index from the rest. Empty when the language has no published article,
+    person or organisation (the page finds nothing)."""
+    return [f"/{INDEX_DIR}/{name}/" for name in bucket_names(site, lang)]
 
 
 def search_filters(site: Site, lang: str) -> str | None:
-    """The URL of the language's filter values (cluster and person names), which the
+    """The URL of the language's filter values (cluster, person and type), which the
     search page lists in its filter menus: one small file instead of every bucket's
-    filter chunks. None when the language has no published article."""
+    filter chunks. None when the language has no bucket."""
     return f"/{INDEX_DIR}/{FILTERS.format(lang=lang)}" if search_bundles(site, lang) else None
 
 
@@ -160,7 +195,8 @@ def _read_stamp(bucket: Path) -> str | None:
 def buckets(site: Site, pages: Iterable[Page]) -> dict[str, str]:
     """Output path -> bucket, for every page the index may hold. The engine keeps this
     with its snapshot of the model: an edit that changes no article's date, language or
-    status leaves it as it is, so it need not look at every article again."""
+    status, and adds or removes no person or organisation, leaves it as it is, so it need
+    not look at every article again."""
     return {page.output: bucket_of(site, page) for page in searchable(site, pages)}
 
 
@@ -608,7 +644,7 @@ def _page_digest(path: Path) -> str:
 def index_published(folder: Path, site: Site, pages: Iterable[Page],
                     niceness: int = 0) -> IndexStats:
     """The build's step until the engine calls `prepare_index` itself: index the
-    published article pages among `pages` (rendered into `folder`) into
+    searchable pages among `pages` (rendered into `folder`) into
     `folder`/pagefind/, rebuilding only the buckets whose pages changed.
     `niceness`: run the indexer at a lower priority (a preview indexing in the background
     must not slow down the next rebuild)."""

@@ -26,6 +26,7 @@ PUBLISHED_WORD = "vindmølleparken"
 DRAFT_WORD = "zebrafinkerne"
 EMBARGO_WORD = "tusindfrydens"
 NO_EMBARGO_WORD = "kvitveisene"
+PEOPLE = (("da", "personer"), ("no", "personer"))  # each language's folder of people
 
 
 def article(title: str, date: str, body: str, **fields: str) -> str:
@@ -124,13 +125,15 @@ def preview(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_one_stemmed_bundle_per_language_and_year(published: Path):
     # 2022 and 2021 (the minimal site's article) in each language; the embargoed 2030
-    # articles and the 2022 draft make no bucket and add no page.
-    assert buckets(published) == {"da-2021", "da-2022", "no-2021", "no-2022"}
+    # articles and the 2022 draft make no bucket and add no page. Each language's
+    # directory holds its pages of the one person and the one organisation.
+    assert buckets(published) == {"da-2021", "da-2022", "da-directory",
+                                  "no-2021", "no-2022", "no-directory"}
     counts = {name: {lang: info["page_count"]
                      for lang, info in entry(published, name)["languages"].items()}
               for name in buckets(published)}
-    assert counts == {"da-2021": {"da": 1}, "da-2022": {"da": 1},
-                      "no-2021": {"nb": 1}, "no-2022": {"nb": 1}}
+    assert counts == {"da-2021": {"da": 1}, "da-2022": {"da": 1}, "da-directory": {"da": 2},
+                      "no-2021": {"nb": 1}, "no-2022": {"nb": 1}, "no-directory": {"nb": 2}}
     # Pagefind picks the stemmer by <html lang>: Danish for da, Norwegian for nb; each
     # bucket carries only its own language's WebAssembly and its own JavaScript.
     for name in buckets(published):
@@ -147,8 +150,11 @@ def test_nothing_unpublished_is_in_the_index(published: Path):
     assert PUBLISHED_WORD in text  # the check can see a word at all
     for word in (DRAFT_WORD, EMBARGO_WORD, NO_EMBARGO_WORD):
         assert word[:7] not in text, f"{word} leaked into the search index"
-    assert set(fragments(published)) == {"/da/nyheder/havn/", "/da/nyheder/mission-possible/",
-                                         "/no/nyheter/museum/", "/no/nyheter/mission/"}
+    assert set(fragments(published)) == {
+        "/da/nyheder/havn/", "/da/nyheder/mission-possible/",
+        "/no/nyheter/museum/", "/no/nyheter/mission/",
+        *(f"/{lang}/{people}/kurt-bennetsen/" for lang, people in PEOPLE),
+        *(f"/{lang}/klynger/green-hub-denmark/" for lang, _people in PEOPLE)}
 
 
 def test_a_preview_shows_drafts_but_indexes_only_what_is_published(preview: Path):
@@ -181,15 +187,17 @@ def test_only_the_article_is_indexed_with_its_metadata_and_filters(published: Pa
 
 def test_each_search_page_lists_its_languages_buckets_newest_first(published: Path):
     assert page_index(published / "da/soeg/index.html") == {
-        "bundles": ["/pagefind/da-2022/", "/pagefind/da-2021/"],
+        "bundles": ["/pagefind/da-2022/", "/pagefind/da-2021/", "/pagefind/da-directory/"],
         "filters": "/pagefind/da-filters.json"}
     assert page_index(published / "no/sok/index.html")["bundles"] == [
-        "/pagefind/no-2022/", "/pagefind/no-2021/"]
-    # the filter menus' values, from every bucket of the language
+        "/pagefind/no-2022/", "/pagefind/no-2021/", "/pagefind/no-directory/"]
+    # the filter menus' values, from every bucket of the language; the types are those
+    # of the directory's pages (an article has none)
     danish = json.loads((published / "pagefind/da-filters.json").read_text())
-    assert danish == {"cluster": ["Green Hub Denmark"], "person": ["Kurt Bennetsen"]}
+    assert danish == {"cluster": ["Green Hub Denmark"], "person": ["Kurt Bennetsen"],
+                      "type": ["organisation", "person"]}
     norwegian = json.loads((published / "pagefind/no-filters.json").read_text())
-    assert norwegian == {"person": ["Kurt Bennetsen"]}
+    assert norwegian == {"person": ["Kurt Bennetsen"], "type": ["organisation", "person"]}
 
 
 def test_the_search_pages_speak_their_language(published: Path):
@@ -251,12 +259,23 @@ def test_cbor_round_trip():
     assert search_canonical.encode(24) == b"\x18\x18"  # shortest form, as Pagefind writes
 
 
-def test_a_site_without_published_articles_has_no_index(tmp_path: Path):
+def test_a_site_without_published_articles_indexes_its_people(tmp_path: Path):
     files = minimal_files()
     files["content/da/2021/mission-possible.md"] = files["content/da/2021/mission-possible.md"] \
         .replace("translation_key: dkla\n", "translation_key: dkla\ndraft: true\n")
     files["content/no/2021/mission.md"] = files["content/no/2021/mission.md"] \
         .replace("translation_key: dkla\n", "translation_key: dkla\ndraft: true\n")
+    out = build(write_site(tmp_path / "site", files), tmp_path / "build")
+    assert buckets(out) == {"da-directory", "no-directory"}
+    assert page_index(out / "da/soeg/index.html") == {
+        "bundles": ["/pagefind/da-directory/"], "filters": "/pagefind/da-filters.json"}
+    assert "tyve" not in bundle_text(out)  # the drafts' words
+
+
+def test_a_site_without_anything_to_find_has_no_index(tmp_path: Path):
+    files = {"site.toml": minimal_files()["site.toml"],
+             "content/da/2021/kladde.md": article("Kladde", "2021-01-01 10:00", "Kladde.",
+                                                  draft="true")}
     out = build(write_site(tmp_path / "site", files), tmp_path / "build")
     assert not (out / search.INDEX_DIR).exists()
     # the search page still works: it has no bundle to load and finds nothing

@@ -1,7 +1,8 @@
 """Search in a real browser: a built site on localhost, headless Chromium, both languages.
 
-The index is split by language and year; these searches cross the buckets (words of
-every year, filters over several years) and count what a first search downloads.
+The index is split by language and year, with one more bucket of each language's people
+and organisations; these searches cross the buckets (words of every year, filters over
+several years, people beside articles) and count what a first search downloads.
 One build, one server and one browser for the module. Needs `make browser-deps`.
 """
 
@@ -45,7 +46,40 @@ def browser_site_files() -> dict[str, str]:
     files["content/no/2019/bibliotek.md"] = article(
         "Nytt bibliotek i Bodø", "2019-09-01 10:00", "Byen åpner et bibliotek for alle.",
         authors="[kurt-bennetsen]")
+    # A person and an organisation that no article names.
+    files["content/people/charlotte-aschim.md"] = ASCHIM
+    files["content/clusters/totalctrl.md"] = TOTALCTRL
     return files
+
+
+ASCHIM = """\
+---
+name: Charlotte Aschim
+role:
+  da: Direktør
+  no: Daglig leder
+organization: TotalCtrl
+clusters: [totalctrl]
+---
+::: da
+Hun mindsker madspildet på plejehjemmene.
+:::
+
+::: no
+Hun reduserer matsvinnet på sykehjemmene.
+:::
+"""
+TOTALCTRL = """\
+---
+name: TotalCtrl
+type: initiative
+description:
+  da: Software mod madspild.
+  no: Programvare mot matsvinn.
+---
+"""
+TYPES = {DA: ["Alle typer", "Artikler", "Personer", "Organisationer"],
+         NO: ["Alle typer", "Artikler", "Personer", "Organisasjoner"]}
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +154,8 @@ def test_words_of_every_year_are_found(tab: Any, base_url: str):
 def test_a_first_search_downloads_no_more_than_one_bundle_did(browser: Any, base_url: str):
     downloads = first_search(browser, base_url, DA, "museum")
     bundles = {path.split("/pagefind/")[1].split("/")[0] for path, _ in downloads.files}
-    assert bundles == {"da-2022", "da-2021", "da-2020", "da-filters.json"}  # Danish only
+    assert bundles == {"da-2022", "da-2021", "da-2020", "da-directory",
+                       "da-filters.json"}  # Danish only
     assert downloads.once <= BUDGET, dict(downloads.kinds)
     # The JavaScript, the worker and the WebAssembly come once, from the first bundle;
     # the merged ones add only their entry, metadata and the word's index chunk.
@@ -209,9 +244,10 @@ def test_without_javascript_the_page_says_so(browser: Any, base_url: str):
 @pytest.mark.parametrize("path", [DA, NO])
 def test_the_search_page_passes_axe(tab: Any, base_url: str, path: str, scheme: str):
     tab.emulate_media(color_scheme=scheme)
-    tab.goto(base_url + path + "?q=museum")
+    tab.goto(base_url + path + "?q=Bennetsen")  # articles and a person: both kinds of result
     settled(tab)
-    assert tab.locator("#search-results li").count() >= 1
+    assert tab.locator("#search-results li").count() >= 2
+    assert tab.locator("#search-results li:not(:has(time))").count() == 1
     tab.add_script_tag(path=str(AXE_JS))
     violations = axe_violations(tab)
     report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
@@ -254,3 +290,76 @@ def test_ten_results_at_a_time(tab: Any, base_url: str):
     assert tab.evaluate("document.activeElement.closest('li')") is not None
     assert tab.evaluate("[...document.querySelectorAll('#search-results li')]"
                         ".indexOf(document.activeElement.closest('li'))") == 10
+
+
+@pytest.mark.parametrize("path, role", [(DA, "Direktør"), (NO, "Daglig leder")])
+def test_a_persons_name_finds_their_page(tab: Any, base_url: str, path: str, role: str):
+    tab.goto(base_url + path)
+    assert search(tab, "Aschim") in ("1 resultat", "1 treff")
+    assert titles(tab) == ["Charlotte Aschim"]
+    result = tab.locator("#search-results li").first
+    lang = path.strip("/").split("/")[0]
+    assert result.locator("a").get_attribute("href") == f"/{lang}/personer/charlotte-aschim/"
+    # no date: the result says what it is instead, and its summary is role, organisation
+    assert result.locator("time").count() == 0
+    assert result.locator(".meta").inner_text() == "Person"
+    assert result.locator(".summary").inner_text() == f"{role}, TotalCtrl"
+    assert result.locator(".search-excerpt mark").first.inner_text().startswith("Aschim")
+
+
+@pytest.mark.parametrize("path, kind", [(DA, "Organisation"), (NO, "Organisasjon")])
+def test_an_organisation_is_found_by_name(tab: Any, base_url: str, path: str, kind: str):
+    tab.goto(base_url + path)
+    search(tab, "Green Hub Denmark")
+    found = tab.locator("#search-results li", has_text="Green Hub Denmark").filter(
+        has=tab.locator(".meta", has_text=kind))
+    assert found.count() == 1
+    assert found.locator("a").get_attribute("href").endswith("/klynger/green-hub-denmark/")
+    assert found.locator(".summary").inner_text() == "Klynge – En dansk klynge."
+
+
+@pytest.mark.parametrize("path", [DA, NO])
+def test_the_filter_by_type(tab: Any, base_url: str, path: str):
+    tab.goto(base_url + path)
+    tab.wait_for_selector("#search[data-ready]", state="attached")
+    assert tab.locator("#search-type option").all_inner_texts() == TYPES[path]
+    search(tab, "TotalCtrl")  # the organisation, and the person whose organisation it is
+    assert sorted(titles(tab)) == ["Charlotte Aschim", "TotalCtrl"]
+    tab.select_option("#search-type", "person")
+    settled(tab)
+    assert titles(tab) == ["Charlotte Aschim"]
+    assert "type=person" in tab.url
+    tab.select_option("#search-type", "organisation")
+    settled(tab)
+    assert titles(tab) == ["TotalCtrl"]
+    tab.select_option("#search-type", "article")
+    assert settled(tab).startswith("Ingen")
+    # "Bennetsen", articles chosen: the articles by him, each with its date, not his page
+    search(tab, "Bennetsen")
+    articles = titles(tab)
+    assert articles and "Kurt Bennetsen" not in articles
+    assert tab.locator("#search-results time").count() == len(articles)
+    tab.select_option("#search-type", "")  # every type: his page too
+    settled(tab)
+    assert sorted(titles(tab)) == sorted([*articles, "Kurt Bennetsen"])
+    # a type alone lists all of it; the address keeps the choice
+    tab.fill("#search-query", "")
+    tab.select_option("#search-type", "organisation")
+    settled(tab)
+    assert sorted(titles(tab)) == ["Green Hub Denmark", "TotalCtrl"]
+    tab.goto(base_url + path + "?q=Aschim&type=article")
+    assert settled(tab).startswith("Ingen")
+    assert tab.input_value("#search-type") == "article"
+
+
+def test_an_article_filter_finds_only_articles(tab: Any, base_url: str):
+    tab.goto(base_url + DA)
+    tab.wait_for_function("document.querySelectorAll('#search-person option').length > 1")
+    # the menus list the articles' people and organisations, as before
+    assert tab.locator("#search-person option").all_inner_texts()[1:] == ["Kurt Bennetsen"]
+    assert tab.locator("#search-cluster option").all_inner_texts()[1:] == ["Green Hub Denmark"]
+    search(tab, "Bennetsen")
+    tab.select_option("#search-person", "Kurt Bennetsen")
+    settled(tab)
+    assert "Kurt Bennetsen" not in titles(tab)  # his page is no article about him
+    assert set(titles(tab)) == {"Havnen får et museum", "Mission Possible"}

@@ -66,7 +66,8 @@ def test_an_edit_rebuilds_only_its_bucket(make_site, build_site):
     site = make_site(files_with_years())
     out = build_site(site)
     before = snapshot(out)
-    assert set(before) == {"da-2020", "da-2021", "da-2022", "no-2021"}
+    assert set(before) == {"da-2020", "da-2021", "da-2022", "da-directory", "no-2021",
+                           "no-directory"}
     filters = (out / "pagefind/da-filters.json").stat().st_ino
 
     (site / "content/da/2022/havn.md").write_text(
@@ -75,7 +76,7 @@ def test_an_edit_rebuilds_only_its_bucket(make_site, build_site):
     after = snapshot(out)
     assert NEW_WORD in bundle_text(out)
     assert after["da-2022"] != before["da-2022"]
-    for bucket in ("da-2020", "da-2021", "no-2021"):
+    for bucket in ("da-2020", "da-2021", "da-directory", "no-2021", "no-directory"):
         assert after[bucket] == before[bucket], f"{bucket} was rebuilt for an edit in 2022"
     # the filter values did not change, so neither did their file
     assert (out / "pagefind/da-filters.json").stat().st_ino == filters
@@ -97,7 +98,8 @@ def test_the_last_article_of_a_year_takes_its_bucket_with_it(make_site, build_si
     (site / "content/da/2023/ny.md").write_text(article("Ny", "2023-01-02 10:00", "Nyt."))
     build_site(site)
     now = snapshot(out)
-    assert set(now) == {"da-2021", "da-2022", "da-2023", "no-2021"}
+    assert set(now) == {"da-2021", "da-2022", "da-2023", "da-directory", "no-2021",
+                        "no-directory"}
     assert {k: now[k] for k in kept} == kept
 
 
@@ -107,7 +109,7 @@ def test_the_search_page_follows_its_buckets(make_site, build_site):
     os.remove(site / "content/da/2020/fyr.md")
     build_site(site)
     assert page_index(out / "da/soeg/index.html")["bundles"] == [
-        "/pagefind/da-2022/", "/pagefind/da-2021/"]
+        "/pagefind/da-2022/", "/pagefind/da-2021/", "/pagefind/da-directory/"]
 
 
 def test_drafts_and_embargoes_make_no_bucket(make_site, build_site):
@@ -118,9 +120,10 @@ def test_drafts_and_embargoes_make_no_bucket(make_site, build_site):
     })
     out = build_site(site, "--drafts", "--future")
     assert (out / "da/nyheder/kladde/index.html").is_file()  # rendered in the preview
-    assert {p.name for p in (out / "pagefind").iterdir() if p.is_dir()} == {"da-2021",
-                                                                           "no-2021"}
-    assert page_index(out / "da/soeg/index.html")["bundles"] == ["/pagefind/da-2021/"]
+    assert {p.name for p in (out / "pagefind").iterdir() if p.is_dir()} == {
+        "da-2021", "da-directory", "no-2021", "no-directory"}
+    assert page_index(out / "da/soeg/index.html")["bundles"] == [
+        "/pagefind/da-2021/", "/pagefind/da-directory/"]
 
 
 @pytest.fixture
@@ -144,12 +147,15 @@ def test_prepare_index_decides_by_the_digests_alone(built, tmp_path: Path):
     havn = next(p for p in pages if p.url == "/da/nyheder/havn/")
     assert search.bucket_of(site, havn) == "da-2022"
     assert search.search_bundles(site, "da") == [
-        "/pagefind/da-2022/", "/pagefind/da-2021/", "/pagefind/da-2020/"]
+        "/pagefind/da-2022/", "/pagefind/da-2021/", "/pagefind/da-2020/",
+        "/pagefind/da-directory/"]
+    person = next(p for p in pages if p.url == "/no/personer/kurt-bennetsen/")
+    assert search.bucket_of(site, person) == "no-directory"
 
     unchanged = search.prepare_index(site, pages, digests, out, lambda rel: out / rel,
                                      tmp_path / "work1")
     assert unchanged.replace == {} and unchanged.remove == ()
-    assert unchanged.stats.skipped and unchanged.stats.pages == 4
+    assert unchanged.stats.skipped and unchanged.stats.pages == 8  # 4 articles, 4 profiles
 
     # A page whose bytes changed (in the stage, located there) with its new digest: its
     # bucket is rebuilt from the staged bytes, inside `work`, and nothing else.
@@ -199,14 +205,16 @@ def test_prepare_index_removes_stale_buckets_and_an_old_single_bundle(built, tmp
     assert set(change.replace) <= {"pagefind/da-filters.json"}
     search.apply_change(out, change, tmp_path / "trash")
     names = sorted(p.name for p in (out / "pagefind").iterdir())
-    assert names == ["da-2021", "da-2022", "da-filters.json", "no-2021", "no-filters.json"]
+    assert names == ["da-2021", "da-2022", "da-directory", "da-filters.json", "no-2021",
+                     "no-directory", "no-filters.json"]
     assert re.fullmatch(r"[0-9a-f]{64}\n", (out / "pagefind/da-2021/.sitegen-stamp").read_text())
 
 
-def test_with_no_published_article_the_index_goes(built, tmp_path: Path):
+def test_with_nothing_to_index_the_index_goes(built, tmp_path: Path):
     site_root, out = built
     site, pages, digests = engine_view(site_root, out)
-    change = search.prepare_index(site, [p for p in pages if p.kind != "article"], {}, out,
+    found = set(search.searchable(site, pages))
+    change = search.prepare_index(site, [p for p in pages if p not in found], {}, out,
                                   lambda rel: out / rel, tmp_path / "work")
     assert change.replace == {} and change.remove == ("pagefind",)
     assert change.stats.pages == 0 and change.stats.buckets == ()

@@ -94,7 +94,8 @@ def test_prepare_index_builds_the_overlay_alone(make_site, build_site, tmp_path:
     assert change.remove == ()
     assert change.stats.rebuilt == ("da-overlay",) and change.stats.overlays == ("da-overlay",)
     assert change.stats.pending == 1
-    assert change.stats.buckets == ("da-2020", "da-2021", "da-2022", "no-2021")
+    assert change.stats.buckets == ("da-2020", "da-2021", "da-2022", "da-directory",
+                                    "no-2021", "no-directory")
     index.apply_change(out, change, tmp_path / "trash")
     again = index.prepare_index(site, pages, digests, out, lambda rel: out / rel,
                                 tmp_path / "work2")
