@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.cli_parser import make_parser, parse, parse_now
+from sitegen.deploy.cli import run_ci, run_deploy
 from sitegen.engine import build
 from sitegen.errors import BuildFailed, Problem, sort_problems
 from sitegen.parallel import default_jobs
@@ -349,7 +350,8 @@ def run_next_change(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new,
-            "status": run_status, "next-change": run_next_change}
+            "status": run_status, "next-change": run_next_change, "deploy": run_deploy,
+            "ci": run_ci}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -160,6 +160,9 @@ def make_parser() -> argparse.ArgumentParser:
         "leaving the news sitemap. Prints nothing when there is none. Exits 0.")
     _site_arg(next_cmd)
     _now_arg(next_cmd)
+
+    from sitegen.deploy.cli import add_parsers  # deploy and ci: their own module
+    add_parsers(commands)
     return parser
 
 
