@@ -84,6 +84,7 @@ def person_text(ident: str, name: str, languages: Sequence[str],
         "# The portrait: a picture in content/media/ (the file must be there).",
         f"# photo: media/people/{ident}.jpg",
         "# photo_credit: Fotografens navn",
+        "# photo_licence: editorial",
         "# The clusters and organisations the person belongs to: ids from "
         "content/clusters/.",
         f"# clusters: [{cluster_example}]",

@@ -57,3 +57,9 @@ def transparent_png(width: int = 400, height: int = 300) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def jpeg_of_size(size: int) -> bytes:
+    """A valid JPEG of exactly `size` bytes (data after its end marker pads it)."""
+    data = tiny_jpeg()
+    return data + b"\0" * (size - len(data))

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from conftest import NOW
+from pictures import jpeg_of_size
 
 DA = "content/da/2021/mission-possible.md"
 PERSON = "content/people/kurt-bennetsen.md"
@@ -217,8 +218,8 @@ def test_links_in_people_and_cluster_texts(make_site, run_cli):
 
 
 def test_images_over_1_mb(make_site, run_cli):
-    site = make_site({"content/media/2021/stor.jpg": b"\xff" * 1_000_001,
-                      "content/media/2021/lige-under.jpg": b"\xff" * 1_000_000,
+    site = make_site({"content/media/2021/stor.jpg": jpeg_of_size(1_000_001),
+                      "content/media/2021/lige-under.jpg": jpeg_of_size(1_000_000),
                       "content/media/2021/rapport.pdf": b"%" * 2_000_000})
     _, report = check_json(run_cli, site)
     assert codes(report) == [("content/media/2021/stor.jpg", None, "large-image")]

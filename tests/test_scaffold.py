@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import NOW, REPO
+from pictures import photo, tiny_jpeg
 
 from sitegen.load.sources import load_article
 from sitegen.scaffold import add_translation_key, article_text, yaml_text
@@ -173,7 +174,7 @@ def test_new_then_check_on_the_sample_site(tmp_path, run_cli, monkeypatch):
 
 def test_translate_makes_the_other_version_and_links_them(make_site, new, build_site):
     site = make_site({"content/no/2021/mission.md": None,
-                      "content/media/2021/la.jpg": b"\xff\xd8\xff",
+                      "content/media/2021/la.jpg": tiny_jpeg(),
                       "content/da/2021/mission-possible.md": """\
                         ---
                         title: Mission Possible
@@ -302,7 +303,7 @@ def test_a_translation_is_clean_once_translated(make_site, new, check_site):
 def test_the_optional_lines_of_a_new_article_are_commented_and_marked(make_site, new,
                                                                       check_site):
     """Uncommented but not written over, summary and image_alt are named by check."""
-    site = make_site({"content/media/2026/ny-artikel.jpg": b"\xff\xd8\xff"})
+    site = make_site({"content/media/2026/ny-artikel.jpg": tiny_jpeg()})
     _, out, _ = new(site, "da", "Ny artikel", "--author", "kurt-bennetsen")
     path = Path(out.strip())
     text = path.read_text("utf-8")
@@ -375,7 +376,7 @@ def test_title_goes_with_translate_only(make_site, new, args):
 
 
 PERSON_KEYS_COMMENTED = ("role", "organization", "email", "phone", "photo", "photo_credit",
-                         "clusters")
+                         "photo_licence", "clusters")
 
 
 @pytest.mark.parametrize("kind, folder", [("person", "people"),
@@ -418,8 +419,8 @@ def test_every_field_of_a_person_and_an_organisation_is_listed(make_site, new):
 
 def test_every_commented_field_is_valid_once_uncommented(make_site, new, check_site):
     """The examples are right: delete every '# ' and the files still build."""
-    site = make_site({"content/media/people/anne-andersen.jpg": b"\xff\xd8\xff",
-                      "content/media/logos/nordisk-energi.png": b"\x89PNG\r\n"})
+    site = make_site({"content/media/people/anne-andersen.jpg": tiny_jpeg(),
+                      "content/media/logos/nordisk-energi.png": photo(8, 8, "PNG")})
     new(site, "person", "anne-andersen", "Anne Andersen")
     new(site, "organisation", "nordisk-energi", "Nordisk Energi")
     for rel in ("content/people/anne-andersen.md", "content/clusters/nordisk-energi.md"):
