@@ -66,6 +66,10 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
                         bodies)
         if patched is None:
             return None
+        from sitegen.derived import in_press_kit
+
+        if any(in_press_kit(article) for article in patched.articles.values()):
+            return None  # its press kit's ZIP (captions, title) is made by the whole path
         by_output = {page.output: page for page in head.pages}
         affected = builder.store.readers(builder.variant, patched.inputs | {"site"})
         pages = [by_output[rel] for rel in sorted(affected)
