@@ -32,7 +32,7 @@ from typing import Any
 from sitegen import codec
 from sitegen.deploy.bucket import DeployError
 from sitegen.fingerprint import code_digest
-from sitegen.locations import CACHE_DIR
+from sitegen.locations import CACHE_DIR, CONFIG_NAME
 from sitegen.store import SCHEMA, checksum, store_path
 from sitegen.write import MARKER, output_identity, stat_stamp
 
@@ -180,6 +180,8 @@ def _check_sources(site: Path, state: dict[str, Any]) -> None:
     before = before if isinstance(before, dict) else {}
     changed = sorted(set(before) ^ set(now)) or sorted(
         path for path in now if before.get(path) != now[path])
+    if changed == [str(site / CONFIG_NAME)] and _same_settings(site, state):
+        return  # site.toml changed, but not what the build read (its [deploy] table)
     first = Path(changed[0]) if changed else site
     try:
         first_shown = first.relative_to(site).as_posix()
@@ -190,3 +192,14 @@ def _check_sources(site: Path, state: dict[str, Any]) -> None:
                       "failed): the output is not a build of the site as it is",
                       "run sitegen build; if it reports errors, fix them and build again; "
                       "then deploy")
+
+
+def _same_settings(site: Path, state: dict[str, Any]) -> bool:
+    """site.toml gives the build what it gave the last one: the build's digest of the
+    settings (`Builder._build`), taken again."""
+    from sitegen.config import load_config
+    from sitegen.fingerprint import digest
+
+    config, problems = load_config(site)
+    return config is not None and not any(p.is_error for p in problems) \
+        and state.get("config") == digest([repr(config)])
