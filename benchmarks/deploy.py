@@ -117,6 +117,12 @@ def write_section(rows: list[Row], path: Path, command: str) -> None:
     start = text.find(f"\n{SECTION}\n")
     if start >= 0:
         end = text.find("\n## ", start + 1)
+        old = text[start:end if end >= 0 else len(text)]
+        measured = {row.site for row in rows}
+        kept = [line for line in old.splitlines() if line.startswith("| ")
+                and not line.startswith(("| site ", "|---"))
+                and line.split(" | ")[0][2:] not in measured]
+        lines.extend(kept)  # rows of sites not measured this time stay
         text = text[:start] + (text[end:] if end >= 0 else "\n")
     path.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
 
@@ -130,6 +136,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sitegen-deploy-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(workdir / "seaweed", ignore_errors=True)  # every deploy a first one
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SITEGEN_"))}
     rows: list[Row] = []
     with running_store(workdir / "seaweed") as store:
