@@ -244,3 +244,16 @@ def test_ci_due_compares_sources_and_clock(tmp_path):
     (tmp_path / "site.toml").write_text(SITE_TOML + "\n# edited\n", encoding="utf-8")
     assert due(tmp_path, now) == (True, "the sources changed since the last deploy: "
                                   "building and deploying")
+
+
+def test_the_settings_in_docs_publishing_are_valid(tmp_path):
+    """Every [deploy] example of docs/publishing.md is a table `sitegen check` accepts."""
+    import re
+
+    text = (Path(__file__).resolve().parent.parent / "docs/publishing.md").read_text("utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", text, re.DOTALL)
+    assert len(blocks) >= 6
+    for block in blocks:
+        (tmp_path / "site.toml").write_text(SITE_TOML + "\n" + block, encoding="utf-8")
+        _, deploy, problems = load_deploy(tmp_path)
+        assert deploy is not None and problems == [], (block, problems)
