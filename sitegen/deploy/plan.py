@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sitegen.deploy.files import OWN_FOLDER, PHASES, Entry, phase_of
@@ -35,11 +36,11 @@ class ManifestError(Exception):
     """The bucket's manifest or journal is not one sitegen can read."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Manifest:
     files: dict[str, Entry]
 
-    @property
+    @cached_property
     def id(self) -> str:
         """A hash of the files: the same build deployed twice has the same manifest."""
         return hashlib.sha256(_files_json(self.files).encode()).hexdigest()[:32]

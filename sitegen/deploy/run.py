@@ -159,14 +159,15 @@ def _carry_out(bucket: Bucket, out: Path, plan: Plan, settings: DeployConfig,
 def _upload_all(bucket: Bucket, out: Path, items: list[Upload], parallel: int) -> None:
     """Upload concurrently; the first failure stops the rest (the journal already says
     what a next deploy must do again)."""
-    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="upload") as pool:
+    pool = ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="upload")
+    try:
         futures = [pool.submit(bucket.upload, out, u.rel, u.entry) for u in items]
-        done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-        for future in pending:
-            future.cancel()
-        for future in futures:
-            if future.done() and not future.cancelled() and future.exception():
-                raise future.exception()  # type: ignore[misc]
+        wait(futures, return_when=FIRST_EXCEPTION)
+    finally:  # also on Ctrl-C: what has not started does not start
+        pool.shutdown(wait=True, cancel_futures=True)
+    for future in futures:
+        if not future.cancelled() and future.exception() is not None:
+            raise future.exception()  # type: ignore[misc]
 
 
 def _write(path: Path, data: bytes) -> None:
