@@ -12,7 +12,9 @@ one corpus:
   /<lang>/<news>/, /side/<n>/ (10 a page)    the news section, `.Paginate`, pagination.path "side"
   /<lang>/<news>/<slug>/                     a page: authors, date, translations, lead image,
                                              body, clusters and tags, press contacts' cards,
-                                             "about" each cluster, 3 related articles
+                                             "about" each cluster, 3 related articles (as
+                                             sitegen picks them: neighbours in the
+                                             article's clusters' lists)
   /<lang>/emner/<tag>/ (every article)       the `emner` taxonomy's term pages, unpaginated
   /<lang>/personer/<id>/, rss.xml, .vcf      the `personer` taxonomy (authors and contacts):
                                              term pages with the person's _index.md, RSS and
@@ -195,19 +197,6 @@ def hugo_config(settings: dict, languages: list[str]) -> str:
         'baseName = "card"',
         "isPlainText = true",
         "notAlternative = true",
-        "",
-        # Related articles: the ones sharing clusters first, then tags (sitegen: the
-        # article's neighbours in its clusters' lists).
-        "[related]",
-        "includeNewer = true",
-        "threshold = 1",
-        "toLower = false",
-        "[[related.indices]]",
-        'name = "klynger"',
-        "weight = 100",
-        "[[related.indices]]",
-        'name = "emner"',
-        "weight = 50",
         "",
     ]
     for weight, lang in enumerate(languages, 1):
