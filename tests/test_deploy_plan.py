@@ -44,7 +44,7 @@ def test_no_deploy_table_is_said_with_an_example(tmp_path):
     (tmp_path / "site.toml").write_text(SITE_TOML, encoding="utf-8")
     _, deploy, problems = load_deploy(tmp_path)
     assert deploy is None
-    assert "site.toml has no [deploy] table" in problems[0].format()
+    assert "site.toml: there is no [deploy] table" in problems[0].format()
     assert 'bucket = "nyheder"' in problems[0].hint
 
 
@@ -257,3 +257,17 @@ def test_the_settings_in_docs_publishing_are_valid(tmp_path):
         (tmp_path / "site.toml").write_text(SITE_TOML + "\n" + block, encoding="utf-8")
         _, deploy, problems = load_deploy(tmp_path)
         assert deploy is not None and problems == [], (block, problems)
+
+
+@pytest.mark.parametrize("command", [["deploy"], ["ci", "due"], ["ci", "init", "github"]])
+def test_no_site_is_a_usage_error(run_cli, tmp_path, command):
+    code, out, err = run_cli(*command, "--site", tmp_path / "nyheder")
+    assert code == 2 and out == ""
+    assert f"there is no folder {tmp_path / 'nyheder'}" in err
+    assert not (tmp_path / "nyheder").exists()
+
+
+def test_deploy_without_a_deploy_table_says_what_to_add(run_cli, make_site):
+    code, _, err = run_cli("deploy", "--site", make_site())
+    assert code == 1
+    assert "site.toml: there is no [deploy] table" in err and 'bucket = "nyheder"' in err

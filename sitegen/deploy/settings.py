@@ -135,7 +135,7 @@ def load_deploy(site_dir: Path) -> tuple[SiteConfig | None, DeployConfig | None,
     raw = tomllib.loads(text).get("deploy")
     if raw is None:
         return config, None, [*problems, error(
-            CONFIG_NAME, None, "site.toml has no [deploy] table: sitegen does not know "
+            CONFIG_NAME, None, "there is no [deploy] table: sitegen does not know "
             "where to publish", f"add one, for example:\n    {EXAMPLE}\n    "
             "docs/publishing.md has one for each provider")]
     deploy = check_deploy(raw, text, [])  # its problems are among load_config's
