@@ -493,3 +493,20 @@ def test_the_manifest_lists_what_the_bucket_serves(store, run_cli, site_a):
         assert objects[rel] == {"sha256": row["sha256"], "type": row["type"],
                                 "cache": row["cache"]}
     assert set(objects) == {*manifest["files"], ".sitegen/manifest.json"}
+
+
+def test_a_large_file_goes_up_in_parts(run_cli, store, tmp_path):
+    """Above 16 MB a file is uploaded in parts (and never read whole); the manifest's
+    sha256 is still of the whole file, whatever ETag the store makes of the parts."""
+    big = bytes(range(256)) * (70 * 1024)  # 17.5 MiB
+    site = tmp_path / "site"
+    build_once(site, {"static/downloads/pressefilm.mp4": big})
+    set_deploy(site, store.endpoint, "large/")
+    code, _, err = deploy(run_cli, site)
+    assert code == 0, err
+    status, headers, body = store.fetch(f"/{BUCKET}/large/downloads/pressefilm.mp4")
+    assert status == 200 and body == big
+    assert headers["Content-Type"] == "video/mp4"
+    assert "-" in headers["Etag"]  # a multipart upload's ETag: not the file's MD5
+    code, out, _ = deploy(run_cli, site)
+    assert code == 0 and "Nothing to deploy" in out
