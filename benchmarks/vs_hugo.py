@@ -193,9 +193,9 @@ def compare(size: int, runs: int, warmup: int, workdir: Path) -> Result:
 # -- RESULTS.md --------------------------------------------------------------------
 
 HEADER = ("| articles per language | build | sitegen s | Hugo s | sitegen / Hugo, median "
-          "(min-max) | sitegen CPU s | Hugo CPU s | sitegen peak MB | Hugo peak MB | "
-          "memory sitegen / Hugo | rounds | measured |")
-RULE = "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+          "(min-max) | sitegen CPU s | Hugo CPU s | CPU sitegen / Hugo | sitegen peak MB | "
+          "Hugo peak MB | memory sitegen / Hugo | rounds | measured |")
+RULE = "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 
 
 def revision() -> str:
@@ -219,6 +219,7 @@ def row(c: Comparison, when: str) -> str:
     return (f"| {c.size:,} | {build} | {c.median('a', 'wall'):.2f} | {hugo} | "
             f"**{statistics.median(ratios):.2f}** ({min(ratios):.2f}-{max(ratios):.2f}) | "
             f"{c.median('a', 'cpu'):.2f} | {c.median('b', 'cpu'):.2f} | "
+            f"{c.median('a', 'cpu') / c.median('b', 'cpu'):.2f} | "
             f"{c.peak('a'):.0f} | {c.peak('b'):.0f} | {c.peak('a') / c.peak('b'):.2f} | "
             f"{len(ratios)} | {when} |")
 
@@ -278,7 +279,10 @@ def section(new: list[str], kept: list[str], results: list[Result]) -> list[str]
         "(lowest and highest beside it; below 1 means sitegen is faster). Seconds: "
         "medians of the rounds. CPU: every process of the build (sitegen's render "
         "workers and Pagefind; Hugo's threads). Peak MB: the largest single process's "
-        "resident set. The first round is a warm-up, not counted. After the last round "
+        "resident set. With search, Hugo's cell also gives the medians of its two steps. "
+        "On a shared machine whose load changes from minute to minute the CPU seconds, "
+        "and their ratio, move less than the wall seconds. The first round is a warm-up, "
+        "not counted. After the last round "
         "both outputs are checked: the same article pages in each language, a search "
         "index on both sides.",
         "",
