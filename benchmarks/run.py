@@ -526,6 +526,9 @@ def main() -> None:
         vs_hugo.measure(args.hugo_sizes, args.hugo_runs, 1, args.out)
         print(f"wrote {args.out}")
         return
+    if args.hugo_sizes:  # before the long part: Hugo and Pagefind must be there
+        vs_hugo.hugo_site.hugo_binary()
+        vs_hugo.hugo_site.pagefind_binary()
     # The side-by-side's section, and its rows of sizes not measured now, survive.
     kept, kept_section = vs_hugo.old_rows(args.out), vs_hugo.old_section(args.out)
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
