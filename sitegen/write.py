@@ -150,9 +150,9 @@ def stat_stamp(path: Path) -> str:
     return f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
 
 
-def stamps_under(root: Path) -> dict[str, str]:
-    """Every file under `root` (posix path -> stat stamp), the marker left out."""
-    found: dict[str, str] = {}
+def entries_under(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """(posix path, entry) of everything under `root` that is not a folder, folders
+    walked without following links: one scandir per folder, no stat unless asked."""
     stack = [(root, "")]
     while stack:
         folder, prefix = stack.pop()
@@ -161,9 +161,17 @@ def stamps_under(root: Path) -> dict[str, str]:
                 rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((Path(entry.path), rel + "/"))
-                elif rel != MARKER:
-                    info = entry.stat(follow_symlinks=False)
-                    found[rel] = f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
+                else:
+                    yield rel, entry
+
+
+def stamps_under(root: Path) -> dict[str, str]:
+    """Every file under `root` (posix path -> stat stamp), the marker left out."""
+    found: dict[str, str] = {}
+    for rel, entry in entries_under(root):
+        if rel != MARKER:
+            info = entry.stat(follow_symlinks=False)
+            found[rel] = f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
     return found
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -19,6 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from sitegen.deploy.settings import DeployConfig
+from sitegen.write import entries_under
 
 TYPES = {
     "html": "text/html", "htm": "text/html", "css": "text/css", "js": "text/javascript",
@@ -136,18 +136,8 @@ def read_hashed(path: Path, text: bool = True) -> tuple[str, int, bool]:
 
 def published(out: Path) -> list[str]:
     """Every file of the build that belongs on the site (posix paths, sorted)."""
-    found: list[str] = []
-    stack = [(out, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        with os.scandir(folder) as entries:
-            for item in entries:
-                rel = prefix + item.name
-                if item.is_dir(follow_symlinks=False):
-                    stack.append((Path(item.path), rel + "/"))
-                elif item.is_file(follow_symlinks=False) and not PRIVATE.search(rel):
-                    found.append(rel)
-    return sorted(found)
+    return sorted(rel for rel, entry in entries_under(out)
+                  if entry.is_file(follow_symlinks=False) and not PRIVATE.search(rel))
 
 
 def describe(out: Path, rel: str, config: DeployConfig) -> Entry:

@@ -35,6 +35,21 @@ class ArticleReads(Reads):
     organisations: tuple[Cluster, ...] = ()  # in the byline (a press office), in its order
 
 
+def article_reads(site: Site, article: Article, translations: tuple[Article, ...],
+                  related: Slice) -> ArticleReads:
+    """An article's Reads: its people and organisations from the site, with the
+    translations and related list the page shows (an embargo preview shows none)."""
+    return ArticleReads(
+        article,
+        tuple(site.people[i] for i in article.authors),
+        tuple(site.people[i] for i in article.contacts),
+        tuple(site.clusters[i] for i in article.clusters),
+        translations,
+        related,
+        tuple(site.clusters[i] for i in article.organisation_authors),
+    )
+
+
 class ArticleKind(HtmlKind[ArticleReads]):
     name = "article"
     section = "news"
@@ -46,15 +61,9 @@ class ArticleKind(HtmlKind[ArticleReads]):
 
     def reads(self, site: Site, page: Page) -> ArticleReads:
         article = site.articles[page.subject]
-        return ArticleReads(
-            article,
-            tuple(site.people[i] for i in article.authors),
-            tuple(site.people[i] for i in article.contacts),
-            tuple(site.clusters[i] for i in article.clusters),
-            tuple(site.articles[key] for key in article.translations.values()),
-            Slice(f"related:{article.key}", queries.related(site, article)),
-            tuple(site.clusters[i] for i in article.organisation_authors),
-        )
+        return article_reads(site, article,
+                             tuple(site.articles[key] for key in article.translations.values()),
+                             Slice(f"related:{article.key}", queries.related(site, article)))
 
     def context(self, frame: Frame, page: Page, reads: ArticleReads) -> dict[str, Any]:
         article = reads.article

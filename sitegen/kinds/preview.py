@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sitegen.kinds.article import ArticleKind, ArticleReads
+from sitegen.kinds.article import ArticleKind, ArticleReads, article_reads
 from sitegen.kinds.base import Frame, Slice
 from sitegen.model import Article, Site
 from sitegen.plan.pages import Page
@@ -30,16 +30,9 @@ class PreviewKind(ArticleKind):
                 yield self.page(article.url, lang, subject=key, source=article.source)
 
     def reads(self, site: Site, page: Page) -> ArticleReads:
-        article = site.previews[page.subject]
-        return ArticleReads(
-            article,
-            tuple(site.people[i] for i in article.authors),
-            tuple(site.people[i] for i in article.contacts),
-            tuple(site.clusters[i] for i in article.clusters),
-            (),  # the published versions do not exist yet, and others' previews are theirs
-            Slice(f"related:{page.subject}", ()),
-            tuple(site.clusters[i] for i in article.organisation_authors),
-        )
+        # The published versions do not exist yet, and others' previews are theirs.
+        return article_reads(site, site.previews[page.subject], (),
+                             Slice(f"related:{page.subject}", ()))
 
     def context(self, frame: Frame, page: Page, reads: ArticleReads) -> dict[str, Any]:
         return {**super().context(frame, page, reads), "unpublished": reads.article,
