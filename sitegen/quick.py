@@ -72,6 +72,8 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
             return None  # its press kit's ZIP (captions, title) is made by the whole path
         by_output = {page.output: page for page in head.pages}
         affected = builder.store.readers(builder.variant, patched.inputs | {"site"})
+        if affected is None:
+            return None  # a damaged row: what the pages read is unknown
         pages = [by_output[rel] for rel in sorted(affected)
                  if rel in by_output and not by_output[rel].kind.structural]
         digests, reads = digests_and_reads(patched.site, pages, global_digest)

@@ -4,7 +4,9 @@
 rendered Markdown bodies (by a hash of their text), and per output folder and build
 options (a "variant") the state of the last build: the digest of every output's
 inputs, the stat stamp each output file was left with, and which inputs each output
-read (a reverse index).
+read (one row per output: the reverse index is a scan of them, which costs an edit
+a few hundredths of a second at 10,000 articles, where a row per name read cost a cold
+build seconds to write).
 
 It is data only: values are JSON made by `sitegen.codec`, never pickles, so nothing in
 the site folder can run code. Every row carries a checksum of its key and value; a row
@@ -28,7 +30,7 @@ from sitegen.fingerprint import code_digest
 from sitegen.locations import CACHE_DIR
 
 STORE_NAME = "store.sqlite"
-SCHEMA = 2  # the tables' shape; a store of another is emptied and made again
+SCHEMA = 3  # the tables' shape; a store of another is emptied and made again
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL, sum TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, value TEXT NOT NULL,
@@ -42,14 +44,20 @@ CREATE TABLE IF NOT EXISTS outputs(variant TEXT NOT NULL, path TEXT NOT NULL,
                                    content TEXT NOT NULL, sum TEXT NOT NULL,
                                    PRIMARY KEY (variant, path))
                                    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS blobs(id INTEGER PRIMARY KEY, value TEXT NOT NULL,
+                                 sum TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS model(variant TEXT NOT NULL, key TEXT NOT NULL,
-                                 value TEXT NOT NULL, sum TEXT NOT NULL,
-                                 PRIMARY KEY (variant, key)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS reads(variant TEXT NOT NULL, input TEXT NOT NULL,
-                                 output TEXT NOT NULL, PRIMARY KEY (variant, input, output))
+                                 blob INTEGER NOT NULL, PRIMARY KEY (variant, key))
                                  WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS reads_by_output ON reads(variant, output);
+CREATE TABLE IF NOT EXISTS reads(variant TEXT NOT NULL, output TEXT NOT NULL,
+                                 blob INTEGER NOT NULL, PRIMARY KEY (variant, output))
+                                 WITHOUT ROWID;
 """
+# The snapshot's rows (an article: about 8 KB) and the reverse index's (a tag page's: up
+# to 20 KB) live in `blobs`, which only ever grows at its end and loses rows; `model` and
+# `reads` are small rows pointing at them. Staged rows become current by renaming their
+# variant, which then moves a few bytes a row instead of rewriting 80 MB of B-tree.
+INDEXED = ("model", "reads")
 PENDING = ":pending"  # suffix of a variant's rows put aside by `stage`
 KEEP_VARIANTS = 6  # output folders remembered per site (build/, serve's, a few more)
 
@@ -183,18 +191,24 @@ class Store:
 
     def model_row(self, variant: str, key: str) -> Any:
         """One row of the variant's site-model snapshot (sitegen/snapshot.py), or None."""
-        rows = self._safe("SELECT value, sum FROM model WHERE variant = ? AND key = ?",
-                          (variant, key))
+        rows = self._safe("SELECT b.value, b.sum FROM model m JOIN blobs b ON b.id = m.blob "
+                          "WHERE m.variant = ? AND m.key = ?", (variant, key))
         if not rows:
             return None
         return _checked(("model", key, rows[0][0]), rows[0][1], rows[0][0])
 
-    def readers(self, variant: str, inputs: Iterable[str]) -> set[str]:
-        """The outputs that read any of `inputs` in the variant's last build."""
+    def readers(self, variant: str, inputs: Iterable[str]) -> set[str] | None:
+        """The outputs that read any of `inputs` in the variant's last build; None when
+        a row is damaged (what it read is then unknown)."""
+        wanted = [SEPARATOR + name + SEPARATOR for name in inputs]
         found: set[str] = set()
-        for name in inputs:
-            found.update(row[0] for row in self._safe(
-                "SELECT output FROM reads WHERE variant = ? AND input = ?", (variant, name)))
+        for output, names, total in self._safe(
+                "SELECT r.output, b.value, b.sum FROM reads r JOIN blobs b ON b.id = r.blob "
+                "WHERE r.variant = ?", (variant,)):
+            if checksum("reads", variant, output, names) != total:
+                return None
+            if any(name in names for name in wanted):
+                found.add(output)
         return found
 
     # -- writing -------------------------------------------------------------------
@@ -242,12 +256,11 @@ class Store:
             with self._large(len(changed) * 20 if replace_all else 0), self.db:
                 if replace_all:
                     self.db.execute("DELETE FROM outputs WHERE variant = ?", (variant,))
-                    self.db.execute("DELETE FROM reads WHERE variant = ?", (variant,))
+                    self._drop("reads", "variant = ?", (variant,))
                 for path in removed:
                     self.db.execute("DELETE FROM outputs WHERE variant = ? AND path = ?",
                                     (variant, path))
-                    self.db.execute("DELETE FROM reads WHERE variant = ? AND output = ?",
-                                    (variant, path))
+                    self._drop("reads", "variant = ? AND output = ?", (variant, path))
                 self.db.executemany(
                     "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                     [(variant, path, value, stamp, content,
@@ -269,29 +282,32 @@ class Store:
         killed (they only become current with `save_build`, which a journal replays)."""
         pending = variant + PENDING
         try:
-            with self._large(sum(len(names) for names in reads.values())), self.db:
-                self.db.execute("DELETE FROM model WHERE variant = ?", (pending,))
-                self.db.execute("DELETE FROM reads WHERE variant = ?", (pending,))
-                rows = []
+            with self.db:
+                for table in INDEXED:
+                    self._drop(table, "variant = ?", (pending,))
+                start = self.db.execute("SELECT coalesce(max(id), 0) FROM blobs").fetchone()[0]
+                blobs, model_rows, reads_rows = [], [], []
                 for key, value in model.items():
                     text = codec.encode(value)
-                    rows.append((pending, key, text, checksum("model", key, text)))
-                self.db.executemany("INSERT INTO model VALUES (?, ?, ?, ?)", rows)
-                # In the primary key's order, so that the B-tree is filled from one end.
-                self.db.executemany(
-                    "INSERT OR IGNORE INTO reads VALUES (?, ?, ?)",
-                    sorted({(pending, name, path) for path, names in reads.items()
-                            for name in names}
-                           | {(pending, "", path) for path in reads}))  # "": a page's row set
+                    blobs.append((start + len(blobs) + 1, text, checksum("model", key, text)))
+                    model_rows.append((pending, key, blobs[-1][0]))
+                for output, names in reads.items():
+                    text = _packed(names)
+                    blobs.append((start + len(blobs) + 1, text,
+                                  checksum("reads", variant, output, text)))
+                    reads_rows.append((pending, output, blobs[-1][0]))
+                self.db.executemany("INSERT INTO blobs VALUES (?, ?, ?)", blobs)
+                self.db.executemany("INSERT INTO model VALUES (?, ?, ?)", model_rows)
+                self.db.executemany("INSERT INTO reads VALUES (?, ?, ?)", reads_rows)
             return True
         except (sqlite3.Error, TypeError):
             return False
 
     @contextmanager
     def _large(self, rows: int) -> Iterator[None]:
-        """A large site's reverse index has a million rows: with SQLite's default 2 MB page
-        cache, writing them costs more than the build that made them. A larger cache
-        only while they are written, so that an edit's build stays small."""
+        """A large site's outputs are tens of thousands of rows: with SQLite's default 2 MB
+        page cache, writing them all costs more than it should. A larger cache only while
+        they are written, so that an edit's build stays small."""
         if rows < 50_000:
             yield
             return
@@ -304,16 +320,23 @@ class Store:
     def _promote(self, variant: str, replace_all: bool) -> None:
         pending = variant + PENDING
         if replace_all:
-            self.db.execute("DELETE FROM model WHERE variant = ?", (variant,))
-            self.db.execute("DELETE FROM reads WHERE variant = ?", (variant,))
+            for table in INDEXED:
+                self._drop(table, "variant = ?", (variant,))
         else:
-            self.db.execute("DELETE FROM model WHERE variant = ? AND key IN "
-                            "(SELECT key FROM model WHERE variant = ?)", (variant, pending))
-            self.db.execute("DELETE FROM reads WHERE variant = ? AND output IN "
-                            "(SELECT output FROM reads WHERE variant = ? AND input = '')",
+            self._drop("model", "variant = ? AND key IN "
+                       "(SELECT key FROM model WHERE variant = ?)", (variant, pending))
+            self._drop("reads", "variant = ? AND output IN "
+                       "(SELECT output FROM reads WHERE variant = ?)", (variant, pending))
+        for table in INDEXED:
+            self.db.execute(f"UPDATE {table} SET variant = ? WHERE variant = ?",
                             (variant, pending))
-        self.db.execute("UPDATE model SET variant = ? WHERE variant = ?", (variant, pending))
-        self.db.execute("UPDATE reads SET variant = ? WHERE variant = ?", (variant, pending))
+
+    def _drop(self, table: str, where: str, args: tuple[str, ...]) -> None:
+        """Delete rows of `model` or `reads`, and the blobs they point at (each blob has
+        one row pointing at it)."""
+        self.db.execute(f"DELETE FROM blobs WHERE id IN (SELECT blob FROM {table} WHERE "
+                        f"{where})", args)
+        self.db.execute(f"DELETE FROM {table} WHERE {where}", args)
 
     def file(self, path: str, config: str) -> Any:
         """One parsed file stored under `config`, or None."""
@@ -327,8 +350,10 @@ class Store:
         """Drop a variant's state: its output folder is no longer known."""
         try:
             with self.db:
-                for table in ("states", "outputs", "reads", "model"):
+                for table in ("states", "outputs"):
                     self.db.execute(f"DELETE FROM {table} WHERE variant = ?", (variant,))
+                for table in INDEXED:
+                    self._drop(table, "variant IN (?, ?)", (variant, variant + PENDING))
         except sqlite3.Error:
             pass
 
@@ -337,12 +362,23 @@ class Store:
         order = [v for v in (rows[0].split() if rows else []) if v != current]
         order.insert(0, current)
         for old in order[KEEP_VARIANTS:]:
-            for table in ("states", "outputs", "reads", "model"):
+            for table in ("states", "outputs"):
                 self.db.execute(f"DELETE FROM {table} WHERE variant IN (?, ?)",
                                 (old, old + PENDING))
+            for table in INDEXED:
+                self._drop(table, "variant IN (?, ?)", (old, old + PENDING))
         text = " ".join(order[:KEEP_VARIANTS])
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('variants', ?, ?)",
                         (text, checksum("variants", text)))
+
+
+SEPARATOR = "\n"  # between the names in a reads row, and around them
+
+
+def _packed(names: Iterable[str]) -> str:
+    """A page's inputs as one text that a name can be looked up in: each name between
+    separators, so that `"\nsite\n" in text` never matches part of another name."""
+    return SEPARATOR + SEPARATOR.join(sorted(set(names))) + SEPARATOR
 
 
 def _file_entry(value: Any, config: str) -> Any:

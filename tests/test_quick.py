@@ -92,7 +92,8 @@ def test_a_damaged_snapshot_costs_only_time(make_site, tmp_path):
     fresh_build(site, out)
     db = sqlite3.connect(store_path(site))
     with db:
-        db.execute("UPDATE model SET value = '[]' WHERE key LIKE 'article:%'")
+        db.execute("UPDATE blobs SET value = '[]' WHERE id IN "
+                   "(SELECT blob FROM model WHERE key LIKE 'article:%')")
     db.close()
     rewrite(site, ARTICLE, "Tyve virksomheder", "Tredive virksomheder")
     builder = fresh_build(site, out)

@@ -171,3 +171,46 @@ def test_a_store_of_another_shape_is_made_again(make_site, tmp_path):
             os.utime(file, (old, old))
     fresh_build(site, out)
     assert fresh_build(site, out).last_mode == "no-op"
+
+
+def _staged(store: Store, variant: str, model: dict, reads: dict, replace_all: bool) -> None:
+    assert store.stage(variant, model, reads)
+    assert store.save_build(variant, {"n": 1}, {}, [], replace_all=replace_all)
+
+
+def test_the_reverse_index_finds_whole_names_only(tmp_path):
+    store = Store(tmp_path / "store.sqlite")
+    _staged(store, "v", {}, {"a.html": ["article:da/x", "site"],
+                             "b.html": ["article:da/xy"], "c.html": []}, True)
+    assert store.readers("v", ["article:da/x"]) == {"a.html"}
+    assert store.readers("v", ["article:da/xy", "site"]) == {"a.html", "b.html"}
+    assert store.readers("v", ["article:da"]) == set()
+    assert store.readers("other", ["site"]) == set()
+
+
+def test_a_damaged_reverse_index_row_is_no_answer(tmp_path):
+    """A flipped byte in what a page read must not hide the page from an edit."""
+    path = tmp_path / "store.sqlite"
+    store = Store(path)
+    _staged(store, "v", {}, {"a.html": ["article:da/x"], "b.html": ["article:da/y"]}, True)
+    store.db.execute("UPDATE blobs SET value = replace(value, 'da/x', 'da/z')")
+    assert store.readers("v", ["article:da/y"]) is None
+
+
+def test_staged_rows_replace_old_ones_and_leave_nothing_behind(tmp_path):
+    """An incremental build stages some rows: they replace the old ones of the same key,
+    the rest stand, and no value is left without a row pointing at it."""
+    store = Store(tmp_path / "store.sqlite")
+    _staged(store, "v", {"head": [1], "article:a": "a1", "article:b": "b1"},
+            {"a.html": ["article:a"], "b.html": ["article:b"]}, True)
+    _staged(store, "v", {"article:a": "a2"}, {"a.html": ["article:a", "site"]}, False)
+    assert (store.model_row("v", "article:a"), store.model_row("v", "article:b")) == ("a2", "b1")
+    assert store.readers("v", ["site"]) == {"a.html"}
+    assert store.readers("v", ["article:b"]) == {"b.html"}
+    _staged(store, "w", {"head": [2]}, {"a.html": ["site"]}, True)
+    store.forget("v")
+    assert store.model_row("v", "head") is None and store.model_row("w", "head") == [2]
+    count = store.db.execute("SELECT count(*) FROM blobs").fetchone()[0]
+    rows = sum(store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+               for table in ("model", "reads"))
+    assert count == rows == 2
