@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -270,8 +270,9 @@ class Builder:
         caches = Caches(memory.files, bodies, memory.resolve, memory.fingerprints)
         try:
             prepared = prepare(self.site_root, options, caches, self.jobs, config)
-        finally:  # what was parsed and rendered is worth keeping even if the build fails
+        except BaseException:  # what was parsed and rendered is worth keeping
             self._save_content(memory, before, bodies, config_digest, config.unsafe_html)
+            raise
         global_digest = self.global_digest(config_digest, prepared.theme.dirs, stamped_at,
                                            prepared.site.preview)
         digests, reads = digests_and_reads(prepared.site, prepared.pages, global_digest,
@@ -301,13 +302,19 @@ class Builder:
             kept = {page.subject: prepared.site.articles[page.subject]
                     for page in prepared.pages
                     if page.kind is ARTICLE and page.output in fresh}
-        self.store.stage(self.variant, model_rows(prepared.site, head, kept), reads)
+
+        def write_store() -> None:
+            """The build store's writes, done while the pages render (they need only
+            what is known now, and the render workers leave this process idle)."""
+            self._save_content(memory, before, bodies, config_digest, config.unsafe_html)
+            self.store.stage(self.variant, model_rows(prepared.site, head, kept), reads)
+
         if outputs is None:
             copied = self._full(prepared, digests, state, on_page, started, head.search,
-                                global_digest)
+                                global_digest, write_store)
         else:
             copied = self._incremental(prepared, outputs, digests, to_copy, state, on_page,
-                                       started, head.search, to_make)
+                                       started, head.search, to_make, write_store)
         memory.site, memory.head = prepared.site, head
         live = set(prepared.site.articles)
         memory.fingerprints = {k: v for k, v in caches.fingerprints.items()
@@ -343,7 +350,7 @@ class Builder:
 
     def _full(self, prepared: Prepared, digests: dict[str, str], state: dict[str, Any],
               on_page: OnPage | None, started: float, buckets: dict[str, str],
-              global_digest: str = "") -> int:
+              global_digest: str = "", beside: Callable[[], Any] | None = None) -> int:
         from sitegen import search
         from sitegen.pipeline import publish
 
@@ -353,13 +360,18 @@ class Builder:
         try:
             root = transaction.folder()
             stage = Stage(root)
-            hashes = publish(prepared, self.site_root, stage, on_page, self.jobs, index=False,
-                             global_digest=global_digest)
-            if self.search != "off":
-                work = transaction.folder()
-                change = search.prepare_index(prepared.site, prepared.pages, hashes, root,
-                                              lambda rel: root / rel, work, known=buckets)
-                search.apply_change(root, change, work / "trash")
+            work = transaction.folder() if self.search != "off" else None
+
+            def index(first: Mapping[str, str]) -> Any:
+                assert work is not None
+                return search.prepare_index(prepared.site, prepared.pages, first, root,
+                                            lambda rel: root / rel, work, known=buckets)
+
+            published = publish(prepared, self.site_root, stage, on_page, self.jobs,
+                                index if work is not None else None, global_digest, beside)
+            hashes = published.hashes
+            if work is not None:
+                search.apply_change(root, published.index, work / "trash")
             (root / MARKER).write_text(MARKER_TEXT)
             root.chmod(0o755)
             stamps = stamps_under(root)
@@ -383,13 +395,14 @@ class Builder:
     def _incremental(self, prepared: Prepared, outputs: Outputs, digests: dict[str, str],
                      to_copy: dict[str, Path], state: dict[str, Any],
                      on_page: OnPage | None, started: float, buckets: dict[str, str],
-                     to_make: dict[str, Any] | None = None) -> int:
+                     to_make: dict[str, Any] | None = None,
+                     beside: Callable[[], Any] | None = None) -> int:
         from sitegen.pipeline import make_derived, render_pages
 
         self.last_mode = "incremental"
         changed = [page for page in prepared.pages
                    if outputs.get(page.output, ("",))[0] != digests[page.output]]
-        rendered = render_pages(prepared, changed, None, self.jobs, on_page)
+        rendered = render_pages(prepared, changed, None, self.jobs, on_page, beside)
         copies = {rel: source for rel, source in to_copy.items()
                   if outputs.get(rel, ("",))[0] != digests[rel]}
         removed = sorted(set(outputs) - set(digests))

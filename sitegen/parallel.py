@@ -96,23 +96,112 @@ def shared_map(func: Callable[[Any, T], R], shared: Any, items: Sequence[T],
     In-process instead when the work is small, or when forking is not safe (another
     thread is alive: see the module's docstring), so the result never depends on where
     it ran. `progress(done, total)` is called in this process as results come in."""
-    jobs = jobs or default_jobs()
-    total = len(items)
-    if not will_fork(total, jobs):
-        results = []
-        for item in items:
-            results.append(func(shared, item))
-            if progress:
-                progress(len(results), total)
-        return results
-    # Several chunks per worker: balanced load, little per-task overhead, and progress.
-    size = max(MIN_ITEMS_PER_WORKER // 4, total // (jobs * 8) + 1)
-    chunks = [items[i:i + size] for i in range(0, total, size)]
-    context = multiprocessing.get_context("fork")
-    out: list[R] = []
-    with context.Pool(jobs, initializer=_init, initargs=(shared,)) as pool:
-        for chunk in pool.imap(_call_chunk, [(func, chunk) for chunk in chunks]):
+    with Workers(shared, len(items), jobs) as workers:
+        return workers.map(func, items, progress)
+
+
+class Workers:
+    """Forked workers kept for several maps over one shared value, and threads of this
+    process that run beside them.
+
+    A build renders its pages in two maps (the searchable pages first, then the rest)
+    and, once the workers are forked, runs other work in threads of its own: writing the
+    build store, feeding the search indexer. Threads could not start before the fork
+    (see the module's docstring); after it they cost the workers nothing, and this
+    process is otherwise idle while they render. `total`: how many items all maps give
+    together, which decides whether a pool is worth forking at all."""
+
+    def __init__(self, shared: Any, total: int, jobs: int | None = None) -> None:
+        self._jobs = jobs or default_jobs()
+        self._shared = shared
+        self._pool: Any = None
+        self._threads: list[Beside] = []
+        if will_fork(total, self._jobs):
+            context = multiprocessing.get_context("fork")
+            self._pool = context.Pool(self._jobs, initializer=_init, initargs=(shared,))
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
+        try:
+            if kind is None:
+                self.join()
+            else:  # already failing: let the threads end, keep the first error
+                for thread in self._threads:
+                    thread.thread.join()
+        finally:
+            if self._pool is not None:
+                self._pool.terminate()
+                self._pool.join()
+                self._pool = None
+
+    @property
+    def forked(self) -> bool:
+        return self._pool is not None
+
+    def map(self, func: Callable[[Any, T], R], items: Sequence[T],
+            progress: Progress | None = None) -> list[R]:
+        """[func(shared, item) for item in items], in order."""
+        total = len(items)
+        if self._pool is None:
+            results = []
+            for item in items:
+                results.append(func(self._shared, item))
+                if progress:
+                    progress(len(results), total)
+            return results
+        # Several chunks per worker: balanced load, little per-task overhead, and progress.
+        size = max(MIN_ITEMS_PER_WORKER // 4, total // (self._jobs * 8) + 1)
+        chunks = [items[i:i + size] for i in range(0, total, size)]
+        out: list[R] = []
+        for chunk in self._pool.imap(_call_chunk, [(func, chunk) for chunk in chunks]):
             out.extend(chunk)
             if progress:
                 progress(len(out), total)
-    return out
+        return out
+
+    def beside(self, work: Callable[[], Any], outlive: bool = False) -> Beside:
+        """Run `work()` in a thread of this process now; `join` (or leaving the `with`)
+        waits for it and raises what it raised, unless it is to `outlive` the workers
+        (the caller then waits with its `result()`; until then no other pool can fork).
+        Without forked workers there is nothing to run beside, and a thread would only
+        make later pools impossible: the work then runs at once, in this thread."""
+        job = Beside(work, threaded=self._pool is not None)
+        if not outlive:
+            self._threads.append(job)
+        return job
+
+    def join(self) -> None:
+        """Wait for every thread started by `beside`; raise the first error one raised."""
+        for job in self._threads:
+            job.result()
+
+
+class Beside:
+    """One piece of work run beside the workers, and how it ended."""
+
+    def __init__(self, work: Callable[[], Any], threaded: bool) -> None:
+        self._work = work
+        self._error: BaseException | None = None
+        self._value: Any = None
+        self.thread = threading.Thread(target=self._run, name="sitegen-beside", daemon=True)
+        if threaded:
+            self.thread.start()
+        else:
+            self._run()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
+            self._error = exc
+
+    def result(self) -> Any:
+        """What the work returned, once it has ended; raises what it raised."""
+        if self.thread.ident is not None:
+            self.thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return self._value

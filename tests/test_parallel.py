@@ -142,3 +142,52 @@ def test_sees_threads_that_threading_does_not_know() -> None:
 def test_small_work_and_one_job_stay_in_process() -> None:
     assert shared_map(_tagged, 0, [1, 2, 3], jobs=4) == [(os.getpid(), v) for v in (1, 2, 3)]
     assert {pid for pid, _ in shared_map(_tagged, 0, ITEMS, jobs=1)} == {os.getpid()}
+
+
+@needs_fork
+def test_workers_run_several_maps_and_work_beside_them() -> None:
+    """Two maps on one pool give what shared_map gives; work handed to `beside` runs in
+    a thread of this process while the workers are forked, and ends before `with` does."""
+    seen: list[tuple[int, str]] = []
+
+    def note() -> str:
+        seen.append((os.getpid(), threading.current_thread().name))
+        return "written"
+
+    with parallel.Workers(1000, 2 * len(ITEMS), jobs=2) as workers:
+        assert workers.forked
+        job = workers.beside(note)
+        first = workers.map(_tagged, ITEMS)
+        second = workers.map(_tagged, ITEMS[::-1])
+    assert [v for _, v in first] == [i + 1000 for i in ITEMS]
+    assert [v for _, v in second] == [i + 1000 for i in ITEMS[::-1]]
+    assert {pid for pid, _ in first + second} - {os.getpid()}
+    assert seen == [(os.getpid(), "sitegen-beside")] and job.result() == "written"
+    assert can_fork()  # every thread has ended: later pools fork again
+
+
+def test_work_beside_runs_at_once_without_workers() -> None:
+    """Without a pool a thread would only keep later pools from forking."""
+    names: list[str] = []
+    with parallel.Workers(0, 3, jobs=2) as workers:
+        assert not workers.forked
+        workers.beside(lambda: names.append(threading.current_thread().name))
+        assert names == [threading.current_thread().name]
+        assert workers.map(_tagged, [1, 2, 3])[0][1] == 1
+
+
+@needs_fork
+def test_an_error_beside_the_workers_reaches_the_caller() -> None:
+    def fail() -> None:
+        raise ValueError("disk full")
+
+    with pytest.raises(ValueError, match="disk full"):
+        with parallel.Workers(0, len(ITEMS), jobs=2) as workers:
+            workers.beside(fail)
+            workers.map(_tagged, ITEMS)
+    outliving = None
+    with parallel.Workers(0, len(ITEMS), jobs=2) as workers:
+        outliving = workers.beside(fail, outlive=True)
+        workers.map(_tagged, ITEMS)
+    with pytest.raises(ValueError, match="disk full"):
+        outliving.result()
