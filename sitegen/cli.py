@@ -111,6 +111,8 @@ def _print_timings(timeline: Timeline, report: BuildReport | None,
         print(f"  {pages} pages, {report.feeds} feeds; articles: {articles or 'none'}; "
               f"{report.people} people, {report.clusters} clusters, "
               f"{report.files} file(s) copied as-is")
+        if report.parser_line():
+            print(f"  {report.parser_line()}")
 
 
 def run_build(args: argparse.Namespace) -> int:

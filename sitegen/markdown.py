@@ -19,7 +19,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 
-from sitegen.markdown_fast import fast_tokens
+from sitegen.markdown_fast import fast_parse
 from sitegen.slugs import slugify
 
 # Maps a link target as written to its published URL; None when it leads nowhere;
@@ -51,6 +51,9 @@ class RenderedBody:
     # The line (in the body) where quotes or lists nest as deep as markdown-it goes:
     # anything deeper is left out of the HTML, which the editor must hear about.
     too_deep: int | None = None
+    # Why markdown-it-py parsed it rather than markdown-it-pyrs ("fact box"); "" when the
+    # fast parser did: `sitegen build --verbose` counts them.
+    reference: str = ""
 
 
 def _render_factbox(self, tokens: list[Token], idx: int, _options, _env) -> str:  # type: ignore[no-untyped-def]
@@ -88,7 +91,9 @@ def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False,
     """`fast`: parse with markdown-it-pyrs where it gives markdown-it-py's very tokens
     (sitegen/markdown_fast.py); False: markdown-it-py alone, the reference."""
     md = parser(unsafe_html)
-    tokens = (fast_tokens(text, md) if fast else None) or md.parse(text)
+    tokens, reason = fast_parse(text, md) if fast else (None, "asked for")
+    if tokens is None:
+        tokens = md.parse(text)
     broken: list[BrokenLink] = []
     waiting: list[BrokenLink] = []
     links: list[tuple[str, str | None]] = []
@@ -125,7 +130,8 @@ def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False,
     limit = int(md.options.get("maxNesting", 20))
     deep = next((t for t in tokens if t.level >= limit - 1 and t.map), None)
     return RenderedBody(html, first_paragraph, words, tuple(broken), tuple(links), digest,
-                        tuple(waiting), deep.map[0] + 1 if deep and deep.map else None)
+                        tuple(waiting), deep.map[0] + 1 if deep and deep.map else None,
+                        reason)
 
 
 def _unlink(children: list[Token], link_open: Token) -> None:

@@ -70,27 +70,51 @@ def fast_tokens(text: str, md: MarkdownIt) -> list[Token] | None:
     """The tokens markdown-it-py's `md.parse(text)` gives, made from the Rust parser's
     tree, with `md`'s core rules that come after parsing applied (heading ids); None
     when this body is for markdown-it-py itself."""
-    if markdown_it_pyrs is None or md.options.get("html") or any(
-            marker in text for marker in REFERENCE_ONLY) or (
-            not text.isascii() and _symbol_by_emphasis().search(text)):
-        return None
+    return fast_parse(text, md)[0]
+
+
+def reference_reason(text: str, md: MarkdownIt) -> str | None:
+    """Why this body is never given to the Rust parser (said in `--verbose`), or None."""
+    if markdown_it_pyrs is None:
+        return "markdown-it-pyrs is not installed"
+    if md.options.get("html"):
+        return "raw HTML is allowed"
+    if ":::" in text:
+        return "fact box"
+    if any(marker in text for marker in REFERENCE_ONLY):
+        return "a link scheme markdown-it refuses"
+    if not text.isascii() and _symbol_by_emphasis().search(text):
+        return "a symbol beside emphasis"
+    return None
+
+
+def fast_parse(text: str, md: MarkdownIt) -> tuple[list[Token] | None, str]:
+    """`fast_tokens`, and when it gives None the reason, for the build's summary."""
+    reason = reference_reason(text, md)
+    if reason is not None:
+        return None, reason
     data = text.encode("utf-8")
     builder = _Builder(data, md)
     try:
         builder.blocks(_parser().tree(text).children, 0, tight=False)
-    except _Unsupported:
-        return None
+    except _Unsupported as exc:
+        return None, exc.reason
     tokens = builder.tokens
     state = StateCore(text, md, {})
     state.tokens = tokens
     for rule in md.core.ruler.getRules(""):
         if getattr(rule, "__name__", "") == "_anchor_func":
             rule(state)
-    return tokens
+    return tokens, ""
 
 
 class _Unsupported(Exception):
     """A node this converter does not know: the body goes to markdown-it-py."""
+
+    @property
+    def reason(self) -> str:
+        what = self.args[0] if self.args else ""
+        return f"{what} (not converted)" if what else "nesting deeper than 16 levels"
 
 
 class _Builder:

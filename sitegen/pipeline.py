@@ -54,6 +54,7 @@ class Prepared:
     counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     files: int = 0
     images: Mapping[str, object] = field(default_factory=dict)  # "media/x.jpg" -> ImageInfo
+    parsers: Mapping[str, int] = field(default_factory=dict)  # see ResolveMemo.parsers
 
 
 def _stop_on_errors(problems: list[Problem]) -> None:
@@ -87,9 +88,9 @@ def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None
     loaded, load_problems = load_discovered(found, config, [],
                                             caches.files if caches else None)
     problems += load_problems
+    memo = caches.resolve if caches else ResolveMemo()
     site, resolve_problems = resolve_site(loaded, config, options,
-                                          caches.bodies if caches else None, jobs,
-                                          caches.resolve if caches else None)
+                                          caches.bodies if caches else None, jobs, memo)
     problems += resolve_problems
     _stop_on_errors(problems)
     assert site is not None
@@ -100,7 +101,7 @@ def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None
     _stop_on_errors(problems)
     prepared = Prepared(site, theme, pages, tuple(sort_problems(problems)), loaded.media,
                         loaded.failed, article_counts(loaded.articles, options.now),
-                        images=loaded.images)
+                        images=loaded.images, parsers=dict(memo.parsers))
     originals = sum(item.how == "original" for item in derived.plan(site).values())
     return replace(prepared, files=len(copies(prepared, site_root)) + originals)
 
@@ -313,6 +314,7 @@ def report(prepared: Prepared, started: float, output: str, copied: int) -> Buil
         problems=prepared.problems, files=prepared.files,
         shown_drafts=sum(a.draft for a in built),
         shown_embargoed=sum(a.embargoed and not a.draft for a in built),
+        parsers=dict(prepared.parsers),
     )
 
 

@@ -37,6 +37,20 @@ class BuildReport:
     # Drafts and embargoed articles a preview (--drafts, --future) shows, with a banner.
     shown_drafts: int = 0
     shown_embargoed: int = 0
+    # Article bodies by parser: "" markdown-it-pyrs, else why markdown-it-py parsed them.
+    parsers: dict[str, int] = field(default_factory=dict)
+
+    def parser_line(self) -> str:
+        """`--verbose`: how many bodies the fast parser took, and why others not."""
+        total = sum(self.parsers.values())
+        if not total:
+            return ""
+        fast = self.parsers.get("", 0)
+        others = sorted(((n, why) for why, n in self.parsers.items() if why),
+                        key=lambda item: (-item[0], item[1]))
+        reasons = ", ".join(f"{why}: {n:,}" for n, why in others)
+        return (f"Markdown: {total:,} bodies; {fast:,} parsed by markdown-it-pyrs, "
+                f"{total - fast:,} by markdown-it-py{f' ({reasons})' if reasons else ''}")
 
     @property
     def warnings(self) -> int:

@@ -92,6 +92,19 @@ def test_what_the_fast_path_leaves_to_the_reference(text):
     assert same(text)
 
 
+@pytest.mark.parametrize(("text", "reason"), [
+    ("::: fakta\n**Fakta**\n:::\n", "fact box"),
+    ("[klik](javascript:alert(1))\n", "a link scheme markdown-it refuses"),
+    ("*£*bravo\n", "a symbol beside emphasis"),
+    (">" * 18 + " dybt\n", "nesting deeper than 16 levels"),
+    ("Et *almindeligt* afsnit.\n", ""),
+])
+def test_each_body_says_which_parser_made_it_and_why(text, reason):
+    """What `sitegen build --verbose` counts: the fast path's refusals are visible."""
+    assert render_body(text, rewrite).reference == reason
+    assert render_body(text, rewrite, fast=False).reference == "asked for"
+
+
 def test_unsafe_schemes_never_become_links():
     for text in ("[x](javascript:alert(1))", "[x](vbscript:msgbox)", "[x](file:///etc/passwd)",
                  "![x](data:text/html;base64,PHNjcmlwdD4=)"):

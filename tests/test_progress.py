@@ -126,6 +126,24 @@ def test_verbose_prints_each_step_and_the_counts(make_site, run_cli):
     assert "Built in" in out
 
 
+def test_verbose_says_which_bodies_the_fast_parser_left_to_markdown_it_py(make_site,
+                                                                          run_cli):
+    site = make_site({"content/da/2021/fakta.md": """\
+        ---
+        title: Fakta
+        date: 2021-11-03 09:00
+        authors: [kurt-bennetsen]
+        ---
+        ::: fakta
+        **Fakta**
+        :::
+        """})
+    code, out, _ = run_cli("build", "--site", site, "--now", NOW, "--verbose")
+    assert code == 0
+    assert ("Markdown: 3 bodies; 2 parsed by markdown-it-pyrs, 1 by markdown-it-py "
+            "(fact box: 1)") in out
+
+
 def test_quiet_and_verbose_together_are_a_usage_error(run_cli):
     code, _, err = run_cli("build", "--quiet", "--verbose")
     assert code == 2 and "not allowed with" in err

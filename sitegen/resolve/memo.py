@@ -25,6 +25,9 @@ class ResolveMemo:
     related: RelatedMemo = field(default_factory=dict)  # see resolve/related.py
     # source path -> (what the article was made from, the article before translations)
     built: dict[str, tuple[tuple[object, ...], Article]] = field(default_factory=dict)
+    # The published bodies by the parser that made them: "" (markdown-it-pyrs) or why
+    # markdown-it-py did. Told by `sitegen build --verbose`.
+    parsers: dict[str, int] = field(default_factory=dict)
 
     def same_article(self, article: Article) -> Article:
         """The previous build's object if it is equal to this one, else this one."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -248,6 +248,7 @@ def resolve_site(loaded: Loaded, config: SiteConfig, options: BuildOptions,
     rendered = render_bodies(published, targets, config.unsafe_html, bodies, jobs,
                              previous_targets=memo.targets, verified=memo.verified)
     memo.targets = targets
+    memo.parsers = dict(Counter(body.reference for body in rendered.values()))
     articles: dict[str, Article] = {}
     for source in loaded.articles:
         problems += check_article_refs(source, person_ids, cluster_ids)
