@@ -19,7 +19,7 @@ from sitegen.kinds.html import HtmlKind
 from sitegen.model import Article, Cluster, Person, Site
 from sitegen.plan.formats import RSS
 from sitegen.plan.pages import Page
-from sitegen.render.feeds import feed_items, render_feed
+from sitegen.render.feeds import feed_item, feed_items, render_feed
 from sitegen.render.page import render_template
 from sitegen.render.theme import Theme
 
@@ -53,14 +53,26 @@ class FeedKind(Kind[FeedReads]):
     def render(self, frame: Frame, theme: Theme, page: Page, reads: FeedReads) -> bytes:
         title, description, html_url = self.channel(frame, page, reads)
         people = {p.id: p for p in reads.people}
+        clusters = {c.id: c for c in reads.clusters}
         items: Sequence[Article] = reads.items.items  # type: ignore[assignment]
-        contacts = {article.key: render_template(
-            theme, page, "feed_contacts.html",
-            {"contacts": [people[i] for i in article.contacts], "lang": page.lang or ""}
-        ).decode("utf-8") for article in items if article.contacts}
-        return render_feed(frame.config, page.lang or "", page.url, title, description,
-                           html_url, items, people, {c.id: c for c in reads.clusters},
-                           contacts)
+        lang = page.lang or ""
+        memo = theme.memo("feed-item")
+
+        def item(article: Article) -> str:
+            """Made once per build for each article and language: the same article is an
+            item of its language's feed and of each of its people's and clusters'."""
+            found = memo.get((id(article), lang))
+            if found is not None and found[0] is article:
+                return found[1]  # type: ignore[no-any-return]
+            after = render_template(theme, page, "feed_contacts.html", {
+                "contacts": [people[i] for i in article.contacts], "lang": lang,
+            }).decode("utf-8") if article.contacts else ""
+            text = feed_item(frame.config, article, people, clusters, after)
+            memo[(id(article), lang)] = (article, text)  # holding it: its id stays its own
+            return text
+
+        return render_feed(frame.config, lang, page.url, title, description, html_url,
+                           items, people, clusters, item=item)
 
 
 class SubjectFeed(FeedKind):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from email.utils import format_datetime
 from urllib.parse import urljoin
@@ -100,8 +100,9 @@ def feed_items(articles: Iterable[Article], limit: int) -> tuple[Article, ...]:
     return tuple(items[:limit])
 
 
-def _item(config: SiteConfig, article: Article, people: Mapping[str, Person],
-          clusters: Mapping[str, Cluster], after: str = "") -> str:
+def feed_item(config: SiteConfig, article: Article, people: Mapping[str, Person],
+              clusters: Mapping[str, Cluster], after: str = "") -> str:
+    """One <item>: the article in full, `after` (HTML) at the end of its text."""
     base = config.base_url
     tz = config.language(article.lang).tz
     link = full_url(base, article.url)
@@ -153,10 +154,14 @@ def _media(image: Image, url: str) -> list[str]:
 def render_feed(config: SiteConfig, lang: str, self_url: str, title: str, description: str,
                 html_url: str, items: Sequence[Article], people: Mapping[str, Person],
                 clusters: Mapping[str, Cluster],
-                contacts: Mapping[str, str] | None = None) -> bytes:
+                contacts: Mapping[str, str] | None = None,
+                item: Callable[[Article], str] | None = None) -> bytes:
     """The channel and its items (given newest first); `people` and `clusters` hold at
     least the items' authors and clusters, whose names the items print; `contacts`:
-    article key -> the HTML of its press contacts, shown after the article's text."""
+    article key -> the HTML of its press contacts, shown after the article's text.
+    `item(article)`: the item's XML as `feed_item` makes it, when the caller keeps
+    items already made (an article is an item of its language's, people's and
+    clusters' feeds)."""
     base = config.base_url
     language = config.language(lang)
     head = [
@@ -176,6 +181,7 @@ def render_feed(config: SiteConfig, lang: str, self_url: str, title: str, descri
     if items:
         head.append(f"    <lastBuildDate>{rfc822(items[0].date.astimezone(language.tz))}"
                     "</lastBuildDate>")
-    body = [_item(config, a, people, clusters, (contacts or {}).get(a.key, ""))
+    body = [item(a) if item else feed_item(config, a, people, clusters,
+                                           (contacts or {}).get(a.key, ""))
             for a in items]
     return ("\n".join(head + body + ["  </channel>", "</rss>"]) + "\n").encode("utf-8")

@@ -6,7 +6,7 @@ theme that ships with sitegen (ChoiceLoader, most specific first).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from sitegen.i18n import Formatter, load_translations
 from sitegen.licences import LICENCES
 from sitegen.locations import DEFAULT_THEME
 from sitegen.render.context import initials
+from sitegen.render.once import render_once
 
 
 def theme_dirs(site_root: Path, name: str) -> list[Path]:
@@ -58,6 +59,12 @@ class Theme:
 
     dirs: tuple[Path, ...]
     environments: dict[str, Environment]
+    # Pieces of pages made once and reused within this build (feed items): a cache of
+    # pure results, so reading the theme stays reading. A new theme each build.
+    memos: dict[str, dict[Any, Any]] = field(default_factory=dict)
+
+    def memo(self, name: str) -> dict[Any, Any]:
+        return self.memos.setdefault(name, {})
 
     def env(self, lang: str | None) -> Environment:
         return self.environments[lang or next(iter(self.environments))]
@@ -155,6 +162,6 @@ def load_theme(site_root: Path, config: SiteConfig) -> Theme:
             initials=initials,
         )
         env.globals.update(urls=urls, config=config, translator=catalogues.__getitem__,
-                           licences=LICENCES)
+                           licences=LICENCES, once=render_once())
         environments[language.code] = env
     return Theme(tuple(dirs), environments)
