@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -57,7 +58,13 @@ class LanguageConfig:
     @property
     def html_lang(self) -> str:
         """BCP 47 tag for <html lang> and RSS: "no" content is Bokmål, so "nb"."""
-        return Locale.parse(self.locale).language
+        return _language_of(self.locale)
+
+
+@lru_cache(maxsize=64)
+def _language_of(locale: str) -> str:
+    """Babel parses the locale's name on every call: pages ask for it dozens of times."""
+    return Locale.parse(locale).language
 
 
 @dataclass(frozen=True, slots=True)
