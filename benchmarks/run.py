@@ -502,7 +502,27 @@ def write_results(rows: list[Row], serve: list[ServeRow], path: Path, workdir: P
                          f"{row.announced.p90:.2f} s | "
                          f"{'' if row.rebuild is None else f'{row.rebuild:.2f} s'} | "
                          f"{row.edits} |")
+    made = {line for line in lines if line.startswith("## ")}
+    for heading, section in old_sections(path).items():
+        if heading not in made and heading != vs_hugo.TITLE.strip():
+            lines += ["", *section]  # measured by another script (Deploy): kept as it was
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def old_sections(path: Path) -> dict[str, list[str]]:
+    """RESULTS.md's sections as they are now: heading -> its lines (heading first)."""
+    if not path.is_file():
+        return {}
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = sections.setdefault(line, [])
+        if current is not None:
+            current.append(line)
+    return {heading: lines[:len(lines) - next(
+        (i for i, text in enumerate(reversed(lines)) if text.strip()), 0)]
+        for heading, lines in sections.items()}
 
 
 def main() -> None:
