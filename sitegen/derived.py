@@ -4,9 +4,9 @@
 bytes (equal keys, equal bytes): the engine compares the keys with the last build's, as
 it compares pages' digests, so an incremental build where no picture changed makes no
 picture at all. `make` makes the ones asked for, a batch at a time (memory stays
-bounded however large the archive), the resized copies on every core and through the
-cache of copies (sitegen/images/cache.py), and hands each file's bytes to a sink: the
-stage of a full build or the transaction of an incremental one.
+bounded however large the archive), the resized copies and the ZIPs on every core, the
+copies through the cache of copies (sitegen/images/cache.py), and hands each file's
+bytes to a sink: the stage of a full build or the transaction of an incremental one.
 
 What is published follows resolve's rule for media: a picture only held stories use is
 not among the site's assets, so neither its original nor any copy or ZIP entry is made.
@@ -36,6 +36,14 @@ from sitegen.parallel import shared_map
 
 STRIP_RECIPE = "1"
 BATCH = 96  # pictures whose copies are held in memory at once
+# The bytes of press-kit ZIPs made by one map over the workers, all held in memory until
+# they are sunk: a story's pictures and, for its text and the ZIP's headers, ZIP_TEXT.
+# A real photo story's ZIP is megabytes; the benchmark corpus's are a few KB, so that
+# all of a language's are one map: each map forks workers of its own, which costs tens
+# of milliseconds in a large build. Not a function of the number of cores, so neither
+# is which stories' problems one failure reports.
+ZIP_BYTES = 256 << 20
+ZIP_TEXT = 16 << 10
 # The ZIP's text file, in the story's language.
 CAPTIONS = {"da": "billedtekster.txt", "no": "bildetekster.txt", "nb": "bildetekster.txt"}
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every entry's time: the ZIP is the same in every build
@@ -128,8 +136,11 @@ def plan(site: Site, global_digest: str = "") -> dict[str, Made]:
 
 
 def _original(site_root: Path, path: str, kind: str) -> bytes:
+    """A picture as published (its metadata stripped, an SVG as it is); raises
+    BuildFailed naming it when it cannot be read or stripped."""
     try:
-        return strip((site_root / "content" / path).read_bytes(), kind)
+        data = (site_root / "content" / path).read_bytes()
+        return data if kind == "SVG" else strip(data, kind)
     except (OSError, NotStrippable) as exc:
         raise BuildFailed([error(f"content/{path}", None,
                                  f"the picture cannot be published: {exc}",
@@ -157,21 +168,85 @@ def make(made: Mapping[str, Made], site: Site, site_root: Path, sink: Sink,
     picture when one cannot be made."""
     images: Mapping[str, ImageInfo] = site.images  # type: ignore[assignment]
     copies: dict[str, list[tuple[str, Made]]] = {}
+    # ZIPs wait to be made together, on every core, until a file after them is sunk:
+    # the sink still gets every file but the copies in the order of their paths.
+    zips: list[tuple[str, Article]] = []
     for rel, item in sorted(made.items()):
-        if item.how == "original":
-            sink(rel, _original(site_root, item.source, images[item.source].format))
+        if item.how == "zip":
+            assert item.article is not None
+            zips.append((rel, item.article))
         elif item.how == "copy":
             copies.setdefault(item.source, []).append((rel, item))
-        elif item.how == "icon":
-            from sitegen.images.icons import make_icon
+        else:
+            _make_zips(zips, site_root, images, render_text, sink, jobs)
+            zips = []
+            if item.how == "original":
+                sink(rel, _original(site_root, item.source, images[item.source].format))
+            elif item.how == "icon":
+                from sitegen.images.icons import make_icon
 
-            data = (site_root / "content" / item.source).read_bytes() if item.source else None
-            sink(rel, make_icon(data, item.name))
-        elif item.how == "zip":
-            assert item.article is not None
-            text = render_text(item.article) if render_text else ""
-            sink(rel, press_zip(item.article, text, site_root, images))
+                data = ((site_root / "content" / item.source).read_bytes() if item.source
+                        else None)
+                sink(rel, make_icon(data, item.name))
+    _make_zips(zips, site_root, images, render_text, sink, jobs)
     _make_copies(copies, images, site_root, sink, cache, jobs)
+
+
+@dataclass(frozen=True, slots=True)
+class ZipWork:
+    """What the workers making press-kit ZIPs share (by fork, not pickled): the stories
+    of one batch, whose index is all a task says, and what their ZIPs are made from."""
+
+    site_root: Path
+    images: Mapping[str, ImageInfo]
+    render_text: Callable[[Article], str] | None
+    stories: tuple[Article, ...]
+
+
+def _zip_task(work: ZipWork, index: int) -> bytes | list[Problem]:
+    """One story's ZIP, in a worker: its bytes, or the problems of a picture that cannot
+    be published, the message its published original gives (returned, not raised: the
+    parent says it, with the others of the batch, instead of a worker's traceback)."""
+    article = work.stories[index]
+    text = work.render_text(article) if work.render_text else ""
+    try:
+        return press_zip(article, text, work.site_root, work.images)
+    except BuildFailed as exc:
+        return exc.problems
+
+
+def _zip_batches(zips: list[tuple[str, Article]], images: Mapping[str, ImageInfo]
+                 ) -> Iterator[list[tuple[str, Article]]]:
+    """The ZIPs in order, in batches of at most ZIP_BYTES (but for a story larger alone):
+    the ZIPs of a batch are in memory at once."""
+    batch: list[tuple[str, Article]] = []
+    held = 0
+    for rel, article in zips:
+        size = ZIP_TEXT + sum(images[image.path].size for image in story_images(article))
+        if batch and held + size > ZIP_BYTES:
+            yield batch
+            batch, held = [], 0
+        batch.append((rel, article))
+        held += size
+    if batch:
+        yield batch
+
+
+def _make_zips(zips: list[tuple[str, Article]], site_root: Path,
+               images: Mapping[str, ImageInfo], render_text: Callable[[Article], str] | None,
+               sink: Sink, jobs: int) -> None:
+    """Make the ZIPs a batch at a time on every core, and sink them in their order; raises
+    BuildFailed with the first batch's problems (each once) when a picture fails."""
+    for batch in _zip_batches(zips, images):
+        work = ZipWork(site_root, images, render_text, tuple(article for _, article in batch))
+        results = shared_map(_zip_task, work, range(len(batch)), jobs)
+        problems = [problem for result in results if isinstance(result, list)
+                    for problem in result]
+        if problems:
+            raise BuildFailed(list(dict.fromkeys(problems)))
+        for (rel, _), data in zip(batch, results, strict=True):
+            assert isinstance(data, bytes)
+            sink(rel, data)
 
 
 def _make_copies(copies: dict[str, list[tuple[str, Made]]], images: Mapping[str, ImageInfo],
@@ -207,7 +282,8 @@ def press_zip(article: Article, text: str, site_root: Path,
               images: Mapping[str, ImageInfo]) -> bytes:
     """A story's pictures (the published originals) and a text of their captions and
     credits. Entries are stored (pictures do not compress) with one fixed time and
-    order, so the same story gives the same bytes in every build."""
+    order, so the same story gives the same bytes in every build. Raises BuildFailed
+    naming the picture that cannot be read or stripped."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         def add(name: str, data: bytes, compress: int = zipfile.ZIP_STORED) -> None:
@@ -219,9 +295,7 @@ def press_zip(article: Article, text: str, site_root: Path,
         add(CAPTIONS.get(article.lang, "captions.txt"), text.encode("utf-8"),
             zipfile.ZIP_DEFLATED)
         for image, name in zip_names(article):
-            info = images[image.path]
-            data = (site_root / "content" / image.path).read_bytes()
-            add(name, data if info.format == "SVG" else strip(data, info.format))
+            add(name, _original(site_root, image.path, images[image.path].format))
     return out.getvalue()
 
 
