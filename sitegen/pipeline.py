@@ -86,7 +86,7 @@ def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None
     found, problems_found = discover(site_root, config.language_codes)
     problems += problems_found
     loaded, load_problems = load_discovered(found, config, [],
-                                            caches.files if caches else None)
+                                            caches.files if caches else None, jobs=jobs)
     problems += load_problems
     memo = caches.resolve if caches else ResolveMemo()
     site, resolve_problems = resolve_site(loaded, config, options,
