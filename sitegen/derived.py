@@ -124,12 +124,21 @@ def plan(site: Site, global_digest: str = "") -> dict[str, Made]:
                           icon.path if icon else "", name=name)
     for article in site.articles.values():
         if in_press_kit(article):
-            parts = [(image.hash, name, image.caption, image.credit, image.licence,
-                      image.alt) for image, name in zip_names(article)]
-            key = digest(["zip", global_digest, article.title, article.url, repr(parts)])
-            made[urls.output_path(urls.press_zip(article.lang, article.slug))] = Made(
-                "zip", key, article=article)
+            made[zip_path(article)] = press_zip_item(article, global_digest)
     return made
+
+
+def zip_path(article: Article) -> str:
+    """Where a story's press-kit ZIP is published (output path)."""
+    return urls.output_path(urls.press_zip(article.lang, article.slug))
+
+
+def press_zip_item(article: Article, global_digest: str) -> Made:
+    """A story's ZIP as `plan` has it: its key changes with anything the ZIP holds."""
+    parts = [(image.hash, name, image.caption, image.credit, image.licence, image.alt)
+             for image, name in zip_names(article)]
+    key = digest(["zip", global_digest, article.title, article.url, repr(parts)])
+    return Made("zip", key, article=article)
 
 
 # -- making ---------------------------------------------------------------------------

@@ -20,7 +20,11 @@ from sitegen.fingerprint import digest
 from sitegen.report import BuildReport
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sitegen.derived import Made
     from sitegen.engine import Builder
+    from sitegen.model import Article
     from sitegen.pipeline import OnPage
     from sitegen.resolve import BuildOptions
     from sitegen.store import Outputs
@@ -33,7 +37,7 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
     from sitegen.config import load_config
     from sitegen.kinds.digest import digests_and_reads
     from sitegen.patch import patch
-    from sitegen.pipeline import Prepared, render_pages
+    from sitegen.pipeline import Prepared, make_derived, render_pages
     from sitegen.render.theme import load_theme, theme_dirs
     from sitegen.snapshot import Head, MissingRecord, model_rows, read_head, stored_site
     from sitegen.store import BodyStore
@@ -66,10 +70,9 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
                         bodies)
         if patched is None:
             return None
-        from sitegen.derived import in_press_kit
-
-        if any(in_press_kit(article) for article in patched.articles.values()):
-            return None  # its press kit's ZIP (captions, title) is made by the whole path
+        zips = press_kits(patched.articles.values(), outputs, global_digest)
+        if zips is None:
+            return None  # a press kit comes or goes: the whole path plans the ZIPs
         by_output = {page.output: page for page in head.pages}
         affected = builder.store.readers(builder.variant, patched.inputs | {"site"})
         if affected is None:
@@ -78,6 +81,9 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
                  if rel in by_output and not by_output[rel].kind.structural]
         digests, reads = digests_and_reads(patched.site, pages, global_digest)
         changed = [page for page in pages if outputs[page.output][0] != digests[page.output]]
+        zips = {rel: item for rel, item in zips.items()
+                if outputs[rel][0] != "made:" + item.key}  # a text edit keeps its ZIP
+        digests.update((rel, "made:" + item.key) for rel, item in zips.items())
         new_head = Head(head.by_language, patched.site.people, patched.site.clusters,
                         head.assets, head.listings, head.targets, head.media, head.failed,
                         patched.problems, head.pages, head.search, token=fresh["inputs"],
@@ -94,7 +100,7 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
             name.startswith("article:") for name in patched.inputs):
         del rows["head"]  # unchanged: an edit of articles alone leaves it as it was
     if not builder.store.stage(builder.variant, rows,
-                               {rel: reads[rel] for rel in digests}):
+                               {rel: reads[rel] for rel in digests if rel in reads}):
         return None
     builder.store.save_content(config_digest, patched.files, list(patched.files), bodies.new,
                                lambda: None)
@@ -103,9 +109,30 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
     previous = state["report"]
     report = replace(previous, problems=patched.problems, copied=0,
                      seconds=time.perf_counter() - started)
+    def make(sink: Any) -> None:
+        if zips:
+            make_derived(prepared, builder.site_root, zips, sink, builder.jobs)
+
     builder.commit_update(rendered, digests, {}, [], new_state, report, prepared,
-                          head.search, outputs)
+                          head.search, outputs, make)
     if memory is not None:
         memory.files.update(patched.files)
         memory.site, memory.head = patched.site, new_head
     return report
+
+
+def press_kits(articles: Iterable[Article], outputs: Outputs, global_digest: str
+               ) -> dict[str, Made] | None:
+    """The edited stories' press-kit ZIPs (output path -> how to make each), to be made
+    again with their pages; None when a story gains or loses its press kit (a picture
+    added or removed, a story held), which the whole path plans."""
+    from sitegen.derived import in_press_kit, press_zip_item, zip_path
+
+    zips: dict[str, Made] = {}
+    for article in articles:
+        rel = zip_path(article)
+        if in_press_kit(article) != (rel in outputs):
+            return None
+        if rel in outputs:
+            zips[rel] = press_zip_item(article, global_digest)
+    return zips

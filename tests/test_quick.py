@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from conftest import fresh_build
+from conftest import ARTICLE_DA, fresh_build
+from pictures import tiny_jpeg
 from search_contents import site_contents
 
 from sitegen.engine import Builder
@@ -50,6 +52,30 @@ def test_a_text_edit_takes_the_quick_path(make_site, tmp_path):
     assert builder.last_mode == "patch"
     assert 0 < builder.last_written < 10  # its page, its feeds, its lists: not the site
     assert "Tredive virksomheder" in (out / "da/nyheder/mission-possible/index.html").read_text()
+    assert site_contents(out) == clean(site, tmp_path / "clean")
+
+
+def test_a_story_with_a_press_kit_takes_the_quick_path_and_its_zip_follows(make_site,
+                                                                            tmp_path):
+    """The ZIP's captions file holds the story's title: a retitle remakes it in the same
+    transaction; a text edit leaves it as it was."""
+    picture = {"content/media/la.jpg": tiny_jpeg(),
+               ARTICLE: ARTICLE_DA.replace("tags: [eksport]\n", "tags: [eksport]\n"
+                                           "image: /media/la.jpg\nimage_alt: Havnen\n"
+                                           "image_credit: Green Hub Denmark\n")}
+    site = settled(make_site(picture))
+    out = tmp_path / "out"
+    fresh_build(site, out)
+    kit = next(out.rglob("mission-possible-*.zip"))
+    before = kit.read_bytes()
+    rewrite(site, ARTICLE, "Tyve virksomheder", "Tredive virksomheder")
+    builder = fresh_build(site, out)
+    assert builder.last_mode == "patch" and kit.read_bytes() == before
+    rewrite(site, ARTICLE, "title: Mission Possible", "title: Mission Mulig")
+    builder = fresh_build(site, out)
+    assert builder.last_mode == "patch"
+    with zipfile.ZipFile(kit) as archive:
+        assert "Mission Mulig" in archive.read("billedtekster.txt").decode("utf-8")
     assert site_contents(out) == clean(site, tmp_path / "clean")
 
 
