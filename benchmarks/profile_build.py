@@ -26,10 +26,10 @@ STEPS = {
     "Markdown": ("sitegen/resolve/bodies.py", "render_bodies"),
     "resolve (all, with Markdown)": ("sitegen/resolve/site.py", "resolve_site"),
     "templates (Jinja2)": ("jinja2/environment.py", "render"),
-    "sitemap.xml": ("sitegen/render/sitemap.py", "render_sitemap"),
+    "sitemaps": ("sitegen/render/sitemap.py", "render_urlset"),
     "feeds": ("sitegen/render/feeds.py", "render_feed"),
     "search index": ("sitegen/search.py", "index_published"),
-    "rendering and writing pages": ("sitegen/pipeline.py", "render_pages"),
+    "rendering and writing pages": ("sitegen/pipeline.py", "render_in_turn"),
 }
 
 

@@ -397,7 +397,7 @@ class Builder:
                      on_page: OnPage | None, started: float, buckets: dict[str, str],
                      to_make: dict[str, Any] | None = None,
                      beside: Callable[[], Any] | None = None) -> int:
-        from sitegen.pipeline import make_derived, render_pages
+        from sitegen.pipeline import render_pages
 
         self.last_mode = "incremental"
         changed = [page for page in prepared.pages
@@ -409,25 +409,22 @@ class Builder:
         report = self._report(prepared, started, len(copies))
         wanted = {rel: item for rel, item in (to_make or {}).items()
                   if outputs.get(rel, ("",))[0] != digests[rel]}
-
-        def make(sink: Any) -> None:
-            if wanted:  # no picture changed: no picture is touched
-                make_derived(prepared, self.site_root, wanted, sink, self.jobs)
-
         self.commit_update(rendered, digests, copies, removed, state, report, prepared,
-                           buckets, outputs, make)
+                           buckets, outputs, wanted)
         return len(copies)
 
     def commit_update(self, rendered: dict[str, Any], digests: dict[str, str],
                       copies: dict[str, Path], removed: list[str], state: dict[str, Any],
                       report: BuildReport, prepared: Prepared, buckets: dict[str, str],
-                      previous: Outputs, make: Any = None) -> None:
+                      previous: Outputs, to_make: Mapping[str, Any] | None = None) -> None:
         """Change the output by these pages, copies and removals, the search index's
         parts that they change, and the store by `state`, as one transaction.
         `digests`: of the pages rendered; `buckets`: see search.buckets; `previous`:
-        the outputs as the last build left them; `make(sink)`: hands `sink` the bytes of
-        files made from pictures (sitegen/derived.py), which are written like pages."""
+        the outputs as the last build left them; `to_make`: files made from pictures
+        (output path -> derived.Made), made now and written like pages (none when no
+        picture changed: then no picture is touched)."""
         from sitegen import search
+        from sitegen.pipeline import make_derived
 
         transaction = Transaction(self.out)
         new: Outputs = {}
@@ -449,8 +446,8 @@ class Builder:
                 made += stamp is not None
                 new[rel] = (digests[rel], stamp or stat_stamp(self.out / rel), "")
 
-            if make is not None:
-                make(sink)
+            if to_make:
+                make_derived(prepared, self.site_root, to_make, sink, self.jobs)
             written += made
             for rel in removed:
                 transaction.remove(rel)

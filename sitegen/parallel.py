@@ -128,8 +128,8 @@ class Workers:
             if kind is None:
                 self.join()
             else:  # already failing: let the threads end, keep the first error
-                for thread in self._threads:
-                    thread.thread.join()
+                for job in self._threads:
+                    job.wait()
         finally:
             if self._pool is not None:
                 self._pool.terminate()
@@ -197,10 +197,15 @@ class Beside:
         except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
             self._error = exc
 
-    def result(self) -> Any:
-        """What the work returned, once it has ended; raises what it raised."""
+    def wait(self) -> None:
+        """Let the work end. What it raised is kept for `result`: a caller already
+        reporting another error waits with this and says its own."""
         if self.thread.ident is not None:
             self.thread.join()
+
+    def result(self) -> Any:
+        """What the work returned, once it has ended; raises what it raised."""
+        self.wait()
         if self._error is not None:
             error, self._error = self._error, None
             raise error

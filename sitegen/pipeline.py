@@ -205,10 +205,7 @@ def render_in_turn(prepared: Prepared, parts: Sequence[Sequence[Page]],
                 later = workers.beside(partial(after_first, dict(rendered)), outlive=True)
     if failures:
         if later is not None:
-            try:
-                later.result()  # let it end before the build stops
-            except Exception:  # noqa: BLE001, S110 - the template's error is the one to say
-                pass
+            later.wait()  # let it end before the build stops: the template's error is said
         raise BuildFailed(_once_per_place(failures))
     return rendered, later
 
@@ -279,11 +276,12 @@ def publish(prepared: Prepared, site_root: Path, stage: Stage,
     Those pages are rendered first, and the index is made while the rest are rendered
     and the pictures' files made: on two cores a build with search then costs little
     more than the larger of the two, not their sum. `beside()`: see render_pages."""
-    searchable = {page.output for page in search.searchable(prepared.site, prepared.pages)}
-    parts = [[page for page in prepared.pages if page.output in searchable],
-             [page for page in prepared.pages if page.output not in searchable]]
-    if index is None:
-        parts = [prepared.pages]
+    parts: list[Sequence[Page]] = [prepared.pages]
+    if index is not None:
+        searchable = {page.output for page in search.searchable(prepared.site,
+                                                                 prepared.pages)}
+        parts = [[page for page in prepared.pages if page.output in searchable],
+                 [page for page in prepared.pages if page.output not in searchable]]
     hashes, later = render_in_turn(prepared, parts, stage.root, jobs, on_page, beside, index)
     try:
         for rel, source in copies(prepared, site_root).items():
@@ -292,10 +290,7 @@ def publish(prepared: Prepared, site_root: Path, stage: Stage,
                      stage.write, jobs)
     except BaseException:
         if later is not None:
-            try:
-                later.result()  # let it end before the build stops
-            except Exception:  # noqa: BLE001, S110 - the first error is the one to say
-                pass
+            later.wait()  # let it end before the build stops: the first error is said
         raise
     return Published(hashes, later.result() if later is not None else None)  # type: ignore[arg-type]
 

@@ -37,7 +37,7 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
     from sitegen.config import load_config
     from sitegen.kinds.digest import digests_and_reads
     from sitegen.patch import patch
-    from sitegen.pipeline import Prepared, make_derived, render_pages
+    from sitegen.pipeline import Prepared, render_pages
     from sitegen.render.theme import load_theme, theme_dirs
     from sitegen.snapshot import Head, MissingRecord, model_rows, read_head, stored_site
     from sitegen.store import BodyStore
@@ -109,12 +109,8 @@ def quick_build(builder: Builder, state: dict[str, Any], outputs: Outputs, edite
     previous = state["report"]
     report = replace(previous, problems=patched.problems, copied=0,
                      seconds=time.perf_counter() - started)
-    def make(sink: Any) -> None:
-        if zips:
-            make_derived(prepared, builder.site_root, zips, sink, builder.jobs)
-
     builder.commit_update(rendered, digests, {}, [], new_state, report, prepared,
-                          head.search, outputs, make)
+                          head.search, outputs, zips)
     if memory is not None:
         memory.files.update(patched.files)
         memory.site, memory.head = patched.site, new_head

@@ -58,18 +58,16 @@ class FeedKind(Kind[FeedReads]):
         lang = page.lang or ""
         memo = theme.memo("feed-item")
 
-        def item(article: Article) -> str:
-            """Made once per build for each article and language: the same article is an
-            item of its language's feed and of each of its people's and clusters'."""
-            found = memo.get((id(article), lang))
-            if found is not None and found[0] is article:
-                return found[1]  # type: ignore[no-any-return]
+        def make(article: Article) -> str:
             after = render_template(theme, page, "feed_contacts.html", {
                 "contacts": [people[i] for i in article.contacts], "lang": lang,
             }).decode("utf-8") if article.contacts else ""
-            text = feed_item(frame.config, article, people, clusters, after)
-            memo[(id(article), lang)] = (article, text)  # holding it: its id stays its own
-            return text
+            return feed_item(frame.config, article, people, clusters, after)
+
+        def item(article: Article) -> str:
+            """Made once per build for each article and language: the same article is an
+            item of its language's feed and of each of its people's and clusters'."""
+            return memo.get(article, (lang,), lambda: make(article))  # type: ignore[no-any-return]
 
         return render_feed(frame.config, lang, page.url, title, description, html_url,
                            items, people, clusters, item=item)

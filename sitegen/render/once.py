@@ -18,24 +18,42 @@ object's: a changed article is a new object, and misses.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from markupsafe import Markup
 
+T = TypeVar("T")
 Once = Callable[..., Markup]
+
+
+class ByIdentity(Generic[T]):
+    """Results made from a subject of the model, by the subject's identity and a few
+    hashable arguments. Each entry holds its subject, so that an id is never another
+    object's; an equal but new subject (an edited article) misses."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[Hashable, ...], tuple[object, T]] = {}
+
+    def get(self, subject: object, arguments: tuple[Hashable, ...],
+            make: Callable[[], T]) -> T:
+        key = (id(subject), *arguments)
+        found = self._memo.get(key)
+        if found is not None and found[0] is subject:
+            return found[1]
+        value = make()
+        self._memo[key] = (subject, value)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._memo)
 
 
 def render_once() -> Once:
     """A new `once`, with a memo of its own (one per environment)."""
-    memo: dict[tuple[Hashable, ...], tuple[object, Markup]] = {}
+    memo: ByIdentity[Markup] = ByIdentity()
 
     def once(macro: Any, subject: object, *arguments: Hashable) -> Markup:
-        key = (macro.name, id(subject), *arguments)
-        found = memo.get(key)
-        if found is not None and found[0] is subject:
-            return found[1]
-        markup = Markup(macro(subject, *arguments))
-        memo[key] = (subject, markup)
-        return markup
+        return memo.get(subject, (macro.name, *arguments),
+                        lambda: Markup(macro(subject, *arguments)))
 
     return once

@@ -28,7 +28,7 @@ from sitegen.i18n import Formatter, load_translations
 from sitegen.licences import LICENCES
 from sitegen.locations import DEFAULT_THEME
 from sitegen.render.context import initials
-from sitegen.render.once import render_once
+from sitegen.render.once import ByIdentity, render_once
 
 
 def theme_dirs(site_root: Path, name: str) -> list[Path]:
@@ -61,10 +61,10 @@ class Theme:
     environments: dict[str, Environment]
     # Pieces of pages made once and reused within this build (feed items): a cache of
     # pure results, so reading the theme stays reading. A new theme each build.
-    memos: dict[str, dict[Any, Any]] = field(default_factory=dict)
+    memos: dict[str, ByIdentity[Any]] = field(default_factory=dict)
 
-    def memo(self, name: str) -> dict[Any, Any]:
-        return self.memos.setdefault(name, {})
+    def memo(self, name: str) -> ByIdentity[Any]:
+        return self.memos.setdefault(name, ByIdentity())
 
     def env(self, lang: str | None) -> Environment:
         return self.environments[lang or next(iter(self.environments))]
