@@ -29,13 +29,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from sitegen.forkpool import ForkedPool
+
 T = TypeVar("T")
 R = TypeVar("R")
 MIN_ITEMS_PER_WORKER = 64
-
-# Set in each worker by its initializer, before any task runs; never changed afterwards.
-_shared: Any = None
-
 
 def default_jobs() -> int:
     try:
@@ -59,25 +57,15 @@ def other_threads() -> int:
 def can_fork(settle: float = 0.25) -> bool:
     """Whether forking workers now is safe: fork exists and no other thread is alive.
 
-    A thread that was just joined (an earlier pool's helpers) may still be leaving the
-    kernel for a moment after `join` returns: when Python knows of no other thread but
-    the kernel still counts one, wait up to `settle` seconds for it to go."""
+    A thread that was just joined (one run beside an earlier pool, a server's) may still
+    be leaving the kernel for a moment after `join` returns: when Python knows of no
+    other thread but the kernel still counts one, wait up to `settle` seconds for it."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return False
     deadline = time.monotonic() + settle
     while other_threads() and threading.active_count() == 1 and time.monotonic() < deadline:
         time.sleep(0.002)
     return other_threads() == 0
-
-
-def _init(shared: Any) -> None:
-    global _shared
-    _shared = shared
-
-
-def _call_chunk(task: tuple[Callable[[Any, Any], Any], Sequence[Any]]) -> list[Any]:
-    func, items = task
-    return [func(_shared, item) for item in items]
 
 
 Progress = Callable[[int, int], None]
@@ -114,11 +102,10 @@ class Workers:
     def __init__(self, shared: Any, total: int, jobs: int | None = None) -> None:
         self._jobs = jobs or default_jobs()
         self._shared = shared
-        self._pool: Any = None
+        self._pool: ForkedPool | None = None
         self._threads: list[Beside] = []
         if will_fork(total, self._jobs):
-            context = multiprocessing.get_context("fork")
-            self._pool = context.Pool(self._jobs, initializer=_init, initargs=(shared,))
+            self._pool = ForkedPool(self._jobs, shared)
 
     def __enter__(self) -> Workers:
         return self
@@ -132,9 +119,11 @@ class Workers:
                     job.wait()
         finally:
             if self._pool is not None:
-                self._pool.terminate()
-                self._pool.join()
-                self._pool = None
+                pool, self._pool = self._pool, None
+                if kind is None:
+                    pool.close()
+                else:  # workers may be busy still: end them now
+                    pool.kill()
 
     @property
     def forked(self) -> bool:
@@ -154,12 +143,16 @@ class Workers:
         # Several chunks per worker: balanced load, little per-task overhead, and progress.
         size = max(MIN_ITEMS_PER_WORKER // 4, total // (self._jobs * 8) + 1)
         chunks = [items[i:i + size] for i in range(0, total, size)]
-        out: list[R] = []
-        for chunk in self._pool.imap(_call_chunk, [(func, chunk) for chunk in chunks]):
-            out.extend(chunk)
+        finished = 0
+
+        def done(items: int) -> None:
+            nonlocal finished
+            finished += items
             if progress:
-                progress(len(out), total)
-        return out
+                progress(finished, total)
+
+        return [result for chunk in self._pool.map_chunks(func, chunks, done)
+                for result in chunk]
 
     def beside(self, work: Callable[[], Any], outlive: bool = False) -> Beside:
         """Run `work()` in a thread of this process now; `join` (or leaving the `with`)

@@ -1,0 +1,158 @@
+"""Forked worker processes that share nothing with this process but one pipe each.
+
+Why not `multiprocessing.Pool`: its workers share two queues guarded by locks, and three
+threads of the parent move the tasks and results. Terminating a pool whose workers are
+still busy (an error raised in one of them, Ctrl-C) kills a worker that may be half way
+through sending a result; the pool's result thread then waits for the rest of that
+message for ever, and `terminate()` waits for that thread. A build whose worker hit a
+bug hung instead of failing (CI ran out of its 90 minutes on
+tests/test_load_parallel.py; a loop of such terminations hangs within a few hundred).
+
+Here each worker has a pipe of its own and this process reads them itself, so:
+- a worker killed in the middle of a message costs only its own pipe, which nobody
+  reads again: `kill` always returns;
+- no helper thread outlives a pool, so the next pool may fork at once
+  (sitegen/parallel.py forks only while this process has a single thread);
+- a worker that dies (the kernel's OOM killer) is an error, not a wait for ever.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import traceback
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+Chunk = Sequence[Any]
+
+
+class WorkerDied(RuntimeError):
+    """A worker ended without answering: killed, or out of memory."""
+
+
+class RemoteTraceback(Exception):
+    """Where in the worker an error was raised: the `__cause__` of the error raised here."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _rebuilt(error: BaseException, text: str) -> BaseException:
+    error.__cause__ = RemoteTraceback(text)
+    return error
+
+
+class _Failure:
+    """An error of a worker on its way back: the same exception, raised as it is, with
+    the worker's traceback as its cause (a traceback itself does not pickle)."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+        self.text = "".join(traceback.format_exception(error))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuilt, (self.error, f'\n"""\n{self.text}"""')
+
+
+def _serve(conn: Connection, others: Sequence[Connection], shared: Any) -> None:
+    """A worker's life: answer each (func, chunk) with [func(shared, item), ...] or the
+    error raised, until told to stop (None) or this process's end of the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for other in others:  # the other workers' pipes, inherited by the fork
+        other.close()
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:  # the parent is gone
+            return
+        if task is None:
+            return
+        func, chunk = task
+        try:
+            reply: tuple[bool, Any] = (True, [func(shared, item) for item in chunk])
+        except BaseException as exc:  # noqa: BLE001 - raised again in the parent
+            reply = (False, _Failure(exc))
+        try:
+            conn.send(reply)
+        except Exception as exc:  # noqa: BLE001 - a reply that does not pickle
+            conn.send((False, _Failure(RuntimeError(
+                f"a worker's reply could not be sent back ({exc!r}): {reply[1]!r:.300}"))))
+
+
+class ForkedPool:
+    """`jobs` forked processes, each holding `shared` as it was at the fork."""
+
+    def __init__(self, jobs: int, shared: Any) -> None:
+        context = multiprocessing.get_context("fork")
+        self._conns: list[Connection] = []
+        self._procs: list[Any] = []
+        try:
+            for _ in range(jobs):
+                mine, theirs = context.Pipe()
+                proc = context.Process(target=_serve, name="sitegen-worker", daemon=True,
+                                       args=(theirs, tuple(self._conns), shared))
+                proc.start()
+                theirs.close()
+                self._conns.append(mine)
+                self._procs.append(proc)
+        except BaseException:
+            self.kill()
+            raise
+
+    def map_chunks(self, func: Callable[[Any, Any], Any], chunks: Sequence[Chunk],
+                   done: Callable[[int], None] | None = None) -> list[list[Any]]:
+        """Each chunk's [func(shared, item) for item in chunk], in the chunks' order.
+        `done(items)` is called here as each chunk's results arrive. The first error a
+        worker raises is raised here; the pool is then to be killed."""
+        results: list[list[Any]] = [[] for _ in chunks]
+        todo = iter(enumerate(chunks))
+        busy: dict[Connection, int] = {}
+
+        def give(conn: Connection) -> None:
+            for index, chunk in todo:
+                conn.send((func, chunk))
+                busy[conn] = index
+                return
+
+        for conn in self._conns:
+            give(conn)
+        while busy:
+            for conn in wait(list(busy)):
+                index = busy.pop(conn)  # type: ignore[call-overload]
+                try:
+                    ok, value = conn.recv()  # type: ignore[union-attr]
+                except EOFError:
+                    raise WorkerDied("a worker process ended without finishing its "
+                                     "work (killed, or out of memory?)") from None
+                if not ok:
+                    raise value
+                results[index] = value
+                if done:
+                    done(len(value))
+                give(conn)  # type: ignore[arg-type]
+        return results
+
+    def close(self) -> None:
+        """Let idle workers end, then make sure they have."""
+        for conn in self._conns:
+            try:
+                conn.send(None)
+            except OSError:  # that worker is gone already
+                pass
+        for proc in self._procs:
+            proc.join(timeout=10)
+        self.kill()
+
+    def kill(self) -> None:
+        """End every worker now, whatever it is doing (nothing of a worker's needs
+        cleaning up: it only computes and answers)."""
+        for proc in self._procs:
+            if proc.exitcode is None:
+                proc.kill()
+        for proc in self._procs:
+            proc.join()
+        for conn in self._conns:
+            conn.close()
+        self._procs, self._conns = [], []

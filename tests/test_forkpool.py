@@ -1,0 +1,79 @@
+"""ForkedPool: results in order, a worker's error raised as it is, and ending a pool
+always returns, whatever its workers are doing.
+
+multiprocessing.Pool.terminate() could wait for ever when a worker was killed half way
+through sending a result (the suite's CI run hung on an error raised in a worker); the
+loops below end busy pools many times over with large replies in flight.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from sitegen import parallel
+from sitegen.forkpool import ForkedPool, RemoteTraceback, WorkerDied
+
+needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no fork on this platform")
+pytestmark = needs_fork
+
+
+def _double(offset: int, item: int) -> tuple[int, int]:
+    return os.getpid(), 2 * item + offset
+
+
+def _fail_on_30(_: object, item: int) -> bytes:
+    if item == 30:
+        raise KeyError(f"a bug at item {item}")
+    return b"x" * 200_000  # larger than a pipe's buffer: replies are in flight
+
+
+def _die_on_5(_: object, item: int) -> int:
+    if item == 5:
+        os._exit(3)  # as the kernel's OOM killer would end it
+    return item
+
+
+def _unpicklable(_: object, item: int) -> object:
+    return threading.Lock()
+
+
+def test_each_chunk_comes_back_in_order_from_the_workers() -> None:
+    pool = ForkedPool(2, 100)
+    seen: list[int] = []
+    try:
+        chunks = [list(range(i, i + 7)) for i in range(0, 70, 7)]
+        out = pool.map_chunks(_double, chunks, seen.append)
+    finally:
+        pool.close()
+    assert [[v for _, v in chunk] for chunk in out] == [[2 * i + 100 for i in c]
+                                                        for c in chunks]
+    assert os.getpid() not in {pid for chunk in out for pid, _ in chunk}
+    assert sorted(seen) == [7] * 10
+    assert parallel.other_threads() == 0  # no helper thread: the next pool forks at once
+
+
+def test_an_error_in_a_worker_is_raised_as_it_is_and_the_pool_ends_every_time() -> None:
+    for _ in range(40):
+        with pytest.raises(KeyError, match="a bug at item 30") as caught:
+            with parallel.Workers(None, 400, jobs=2) as workers:
+                assert workers.forked
+                workers.map(_fail_on_30, list(range(400)))
+        cause = caught.value.__cause__
+        assert isinstance(cause, RemoteTraceback) and "_fail_on_30" in str(cause)
+        assert parallel.can_fork()
+
+
+def test_a_worker_that_dies_is_an_error_not_a_wait() -> None:
+    with pytest.raises(WorkerDied):
+        with parallel.Workers(None, 200, jobs=2) as workers:
+            workers.map(_die_on_5, list(range(200)))
+    assert parallel.can_fork()
+
+
+def test_a_reply_that_does_not_pickle_is_said() -> None:
+    with pytest.raises(RuntimeError, match="could not be sent back"):
+        with parallel.Workers(None, 200, jobs=2) as workers:
+            workers.map(_unpicklable, list(range(200)))
