@@ -13,12 +13,16 @@ Here each worker has a pipe of its own and this process reads them itself, so:
   reads again: `kill` always returns;
 - no helper thread outlives a pool, so the next pool may fork at once
   (sitegen/parallel.py forks only while this process has a single thread);
-- a worker that dies (the kernel's OOM killer) is an error, not a wait for ever.
+- a worker that dies (the kernel's OOM killer) is an error, not a wait for ever;
+- a worker never outlives this process: killed with it (SIGKILL, a CI runner's timeout),
+  its workers end too, and do not keep holding what they inherited (the build lock's
+  file, which would keep the next build waiting).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import traceback
 from collections.abc import Callable, Sequence
@@ -56,11 +60,27 @@ class _Failure:
         return _rebuilt, (self.error, f'\n"""\n{self.text}"""')
 
 
-def _serve(conn: Connection, others: Sequence[Connection], shared: Any) -> None:
+def _die_with(parent: int) -> None:
+    """Have the kernel end this worker when the process that forked it ends (Linux's
+    PR_SET_PDEATHSIG); elsewhere a worker ends when it finds its pipe closed."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
+
+
+def _serve(conn: Connection, others: Sequence[Connection], parent: int,
+           shared: Any) -> None:
     """A worker's life: answer each (func, chunk) with [func(shared, item), ...] or the
-    error raised, until told to stop (None) or this process's end of the pipe closes."""
+    error raised, until told to stop (None) or the parent's end of the pipe closes."""
+    _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    for other in others:  # the other workers' pipes, inherited by the fork
+    for other in others:  # the parent's ends of every pipe, this one's included
         other.close()
     while True:
         try:
@@ -85,6 +105,8 @@ class ForkedPool:
     """`jobs` forked processes, each holding `shared` as it was at the fork."""
 
     def __init__(self, jobs: int, shared: Any) -> None:
+        import ctypes  # noqa: F401 - loaded once here rather than in every worker
+
         context = multiprocessing.get_context("fork")
         self._conns: list[Connection] = []
         self._procs: list[Any] = []
@@ -92,7 +114,8 @@ class ForkedPool:
             for _ in range(jobs):
                 mine, theirs = context.Pipe()
                 proc = context.Process(target=_serve, name="sitegen-worker", daemon=True,
-                                       args=(theirs, tuple(self._conns), shared))
+                                       args=(theirs, (*self._conns, mine), os.getpid(),
+                                             shared))
                 proc.start()
                 theirs.close()
                 self._conns.append(mine)

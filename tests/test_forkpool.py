@@ -9,7 +9,12 @@ loops below end busy pools many times over with large replies in flight.
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +82,36 @@ def test_a_reply_that_does_not_pickle_is_said() -> None:
     with pytest.raises(RuntimeError, match="could not be sent back"):
         with parallel.Workers(None, 200, jobs=2) as workers:
             workers.map(_unpicklable, list(range(200)))
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting for whoever adopted it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs Linux's /proc")
+def test_workers_end_with_a_killed_parent() -> None:
+    """A build killed with SIGKILL (a CI runner's timeout) must not leave workers
+    behind: they would hold the build lock's file and keep the next build waiting."""
+    script = ("import os, sys, time\n"
+              "from sitegen.forkpool import ForkedPool\n"
+              "pool = ForkedPool(2, None)\n"
+              "print(*[p.pid for p in pool._procs], flush=True)\n"
+              "time.sleep(60)\n")
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                          text=True) as parent:
+        try:
+            assert parent.stdout is not None
+            workers = [int(pid) for pid in parent.stdout.readline().split()]
+            assert len(workers) == 2 and all(map(_alive, workers))
+        finally:
+            parent.send_signal(signal.SIGKILL)
+            parent.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(map(_alive, workers))
