@@ -8,8 +8,6 @@ file: and non-image data: URLs, so they never become links.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
@@ -19,22 +17,21 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 
-from sitegen.markdown_fast import fast_parse
-from sitegen.slugs import slugify
+from sitegen.markdown_fast import fast_render
+from sitegen.markdown_links import (
+    HEADING_IDS,
+    SPACES,
+    WAITING,
+    WORD,
+    BrokenLink,
+    LinkRewriter,
+    heading_slug,
+    is_internal,
+)
 
-# Maps a link target as written to its published URL; None when it leads nowhere;
-# WAITING when it leads to a story under embargo (the link is shown as its text alone).
-LinkRewriter = Callable[[str], "str | None"]
-WAITING = ""
-SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-WORD = re.compile(r"\w+")
+__all__ = ["WAITING", "BrokenLink", "LinkRewriter", "RenderedBody", "is_internal",
+           "parser", "render_body", "split_target"]
 FACTBOX_NAMES = ("fakta", "facts", "factbox")
-
-
-@dataclass(frozen=True, slots=True)
-class BrokenLink:
-    target: str
-    line: int  # 1-based line within the body
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +70,8 @@ def parser(unsafe_html: bool) -> MarkdownIt:
     """One configured parser per setting; configured once, then only read."""
     md = MarkdownIt("commonmark", {"html": unsafe_html, "xhtmlOut": False, "typographer": False})
     md.enable("table")
-    anchors_plugin(md, min_level=2, max_level=4, slug_func=lambda s: slugify(s) or "afsnit")
+    anchors_plugin(md, min_level=HEADING_IDS[0], max_level=HEADING_IDS[1],
+                   slug_func=heading_slug)
     for name in FACTBOX_NAMES:
         container_plugin(md, name, render=_render_factbox)
     md.add_render_rule("table_open", _render_table_open)
@@ -81,19 +79,20 @@ def parser(unsafe_html: bool) -> MarkdownIt:
     return md
 
 
-def is_internal(target: str) -> bool:
-    """A link to a path in the site, not to another site, an anchor or an address."""
-    return bool(target) and not target.startswith(("#", "//")) and not SCHEME.match(target)
-
-
 def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False,
                 fast: bool = True) -> RenderedBody:
-    """`fast`: parse with markdown-it-pyrs where it gives markdown-it-py's very tokens
-    (sitegen/markdown_fast.py); False: markdown-it-py alone, the reference."""
+    """`fast`: write the HTML from markdown-it-pyrs's tree where that gives what
+    markdown-it-py gives (sitegen/markdown_fast.py); False: markdown-it-py alone, the
+    reference."""
     md = parser(unsafe_html)
-    tokens, reason = fast_parse(text, md) if fast else (None, "asked for")
-    if tokens is None:
-        tokens = md.parse(text)
+    written, reason = fast_render(text, md, rewrite) if fast else (None, "asked for")
+    if written is not None:
+        return RenderedBody(
+            written.html, written.first_paragraph, written.words,
+            tuple(BrokenLink(target, line) for target, line in written.broken),
+            tuple(written.links), _digest(written.html),
+            tuple(BrokenLink(target, line) for target, line in written.waiting))
+    tokens = md.parse(text)
     broken: list[BrokenLink] = []
     waiting: list[BrokenLink] = []
     links: list[tuple[str, str | None]] = []
@@ -126,12 +125,16 @@ def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False,
             else:
                 child.attrSet(attr, url)
     html = md.renderer.render(tokens, md.options, {})
-    digest = hashlib.blake2b(html.encode("utf-8"), digest_size=16).hexdigest()
+    digest = _digest(html)
     limit = int(md.options.get("maxNesting", 20))
     deep = next((t for t in tokens if t.level >= limit - 1 and t.map), None)
     return RenderedBody(html, first_paragraph, words, tuple(broken), tuple(links), digest,
                         tuple(waiting), deep.map[0] + 1 if deep and deep.map else None,
                         reason)
+
+
+def _digest(html: str) -> str:
+    return hashlib.blake2b(html.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _unlink(children: list[Token], link_open: Token) -> None:
@@ -154,7 +157,7 @@ def _plain_text(inline: Token) -> str:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return SPACES.sub(" ", "".join(parts)).strip()
 
 
 def split_target(target: str) -> tuple[str, str]:

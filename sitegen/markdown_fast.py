@@ -1,19 +1,21 @@
-"""markdown-it's token stream from markdown-it-pyrs, the Rust port, for speed.
+"""HTML straight from markdown-it-pyrs's node tree, for speed.
 
-Parsing is most of a Markdown body's cost in markdown-it-py. markdown-it-pyrs parses the
-same CommonMark (same maintainers' family) about fifteen times faster and hands back a
-node tree; this module turns that tree into the very tokens markdown-it-py would have
-made, so that everything after parsing (link rewriting, heading ids, the table wrapper,
-the renderer) stays markdown-it-py's own and the HTML is the same. tests/test_markdown_fast.py
-holds the two to byte-identical HTML over the sample site, the CommonMark examples, a
-set of bodies with every feature the project uses, and a seeded part of the benchmark
-corpus (all of it with SITEGEN_DIFF_ALL=1).
+Parsing is most of a Markdown body's cost in markdown-it-py, and making its tokens
+and rendering them most of the rest. markdown-it-pyrs (the Rust port, same maintainers'
+family) parses the same CommonMark about fifteen times faster and hands back a node
+tree; this module walks that tree once and writes the HTML markdown-it-py's renderer
+would write for the same body, with the project's own parts (heading ids, the table
+wrapper, links to source files turned into URLs) and the facts a body yields (first
+paragraph, word count, links, lines). tests/test_markdown_fast.py holds the two paths to
+identical results over the sample site, the CommonMark examples, a set of bodies with
+every feature the project uses, and a seeded part of the benchmark corpus (all of it
+with SITEGEN_DIFF_ALL=1).
 
 What the Rust parser does not do the same way is never given to it: fact boxes
 (`::: fakta`, a markdown-it-py plugin), raw HTML when a site allows it, nesting deep
 enough to reach markdown-it's limit, and links with schemes markdown-it refuses (its
 refusal is the safety property; the reference parser is kept for them). Such a body is
-parsed by markdown-it-py, and `fast_tokens` returns None to say so.
+parsed by markdown-it-py, and `fast_render` says why.
 """
 
 from __future__ import annotations
@@ -22,12 +24,25 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
+from mdit_py_plugins.anchors.index import unique_slug
+
+from sitegen.markdown_links import (
+    HEADING_IDS,
+    SPACES,
+    WAITING,
+    WORD,
+    LinkRewriter,
+    heading_slug,
+    is_internal,
+)
 
 try:  # an optional speed-up: without it every body takes markdown-it-py's path
     import markdown_it_pyrs
@@ -55,22 +70,21 @@ def available() -> bool:
     return markdown_it_pyrs is not None
 
 
-@lru_cache(maxsize=1)
-def _symbol_by_emphasis() -> re.Pattern[str]:
-    """A non-ASCII symbol (currency, maths, ...) beside `*` or `_`: CommonMark 0.31 counts
-    symbols as punctuation when it decides what may open emphasis, markdown-it-py does
-    not, and the two then differ ("*£*bravo"). Such bodies go to markdown-it-py."""
-    symbols = "".join(chr(code) for code in range(0x80, 0x10000)
-                      if unicodedata.category(chr(code)).startswith("S"))
-    group = "[" + re.escape(symbols) + "]"
-    return re.compile(f"[*_]{group}|{group}[*_]")
-
-
-def fast_tokens(text: str, md: MarkdownIt) -> list[Token] | None:
-    """The tokens markdown-it-py's `md.parse(text)` gives, made from the Rust parser's
-    tree, with `md`'s core rules that come after parsing applied (heading ids); None
-    when this body is for markdown-it-py itself."""
-    return fast_parse(text, md)[0]
+def _symbol_beside_emphasis(text: str) -> bool:
+    """A non-ASCII symbol of the BMP (currency, maths, ...) right beside `*` or `_`:
+    CommonMark 0.31 counts symbols as punctuation when it decides what may open
+    emphasis, markdown-it-py does not, and the two then differ ("*£*bravo"). Such
+    bodies go to markdown-it-py. (Looking only beside the markers, not at every
+    character: most bodies have a few markers and thousands of letters.)"""
+    for marker in "*_":
+        at = text.find(marker)
+        while at != -1:
+            for char in (text[at - 1:at] if at else "", text[at + 1:at + 2]):
+                if char and 0x80 <= ord(char) < 0x10000 \
+                        and unicodedata.category(char).startswith("S"):
+                    return True
+            at = text.find(marker, at + 1)
+    return False
 
 
 def reference_reason(text: str, md: MarkdownIt) -> str | None:
@@ -81,31 +95,12 @@ def reference_reason(text: str, md: MarkdownIt) -> str | None:
         return "raw HTML is allowed"
     if ":::" in text:
         return "fact box"
-    if any(marker in text for marker in REFERENCE_ONLY):
-        return "a link scheme markdown-it refuses"
-    if not text.isascii() and _symbol_by_emphasis().search(text):
+    for marker in REFERENCE_ONLY:
+        if marker in text:
+            return "a link scheme markdown-it refuses"
+    if not text.isascii() and _symbol_beside_emphasis(text):
         return "a symbol beside emphasis"
     return None
-
-
-def fast_parse(text: str, md: MarkdownIt) -> tuple[list[Token] | None, str]:
-    """`fast_tokens`, and when it gives None the reason, for the build's summary."""
-    reason = reference_reason(text, md)
-    if reason is not None:
-        return None, reason
-    data = text.encode("utf-8")
-    builder = _Builder(data, md)
-    try:
-        builder.blocks(_parser().tree(text).children, 0, tight=False)
-    except _Unsupported as exc:
-        return None, exc.reason
-    tokens = builder.tokens
-    state = StateCore(text, md, {})
-    state.tokens = tokens
-    for rule in md.core.ruler.getRules(""):
-        if getattr(rule, "__name__", "") == "_anchor_func":
-            rule(state)
-    return tokens, ""
 
 
 class _Unsupported(Exception):
@@ -117,28 +112,94 @@ class _Unsupported(Exception):
         return f"{what} (not converted)" if what else "nesting deeper than 16 levels"
 
 
-class _Builder:
-    def __init__(self, data: bytes, md: MarkdownIt):
+
+@dataclass(slots=True)
+class Written:
+    """What the fast path made of a body: sitegen.markdown turns it into a RenderedBody."""
+
+    html: str
+    first_paragraph: str  # as plain text
+    words: int
+    links: list[tuple[str, str | None]] = field(default_factory=list)
+    broken: list[tuple[str, int]] = field(default_factory=list)  # (target, 1-based line)
+    waiting: list[tuple[str, int]] = field(default_factory=list)
+
+
+def fast_render(text: str, md: MarkdownIt, rewrite: LinkRewriter
+                ) -> tuple[Written | None, str]:
+    """The body as markdown-it-py's `md` and sitegen.markdown would make it, or None and
+    why this body is for markdown-it-py itself (said in `--verbose`)."""
+    reason = reference_reason(text, md)
+    if reason is not None:
+        return None, reason
+    writer = _Writer(text.encode("utf-8"), md, rewrite)
+    try:
+        writer.blocks(_parser().tree(text).children, 0, tight=False)
+    except _Unsupported as exc:
+        return None, exc.reason
+    return Written("".join(writer.out), writer.first_paragraph, writer.words(),
+                   writer.links, writer.broken, writer.waiting), ""
+
+
+# What comes right after an opening tag decides whether markdown-it-py's renderer puts
+# a newline after it: text (an inline token, a tight list's hidden paragraph) or the
+# tag's own closing do not get one, other blocks do.
+_TEXT, _CLOSE, _BLOCK = range(3)
+
+
+class _Writer:
+    """One body's HTML, written as markdown-it-py's renderer writes the tokens
+    sitegen.markdown would give it (RendererHTML.renderToken's newlines included)."""
+
+    def __init__(self, data: bytes, md: MarkdownIt, rewrite: LinkRewriter):
         self.data = data
         self.md = md
-        self.tokens: list[Token] = []
+        self.rewrite = rewrite
+        self.out: list[str] = []
         self.newlines = [match.start() for match in NEWLINE.finditer(data)]
+        # The last token was a tight list's hidden paragraph: the renderer then puts a
+        # newline before the next opening block tag.
+        self.after_hidden = False
+        self.slugs: set[str] = set()
+        self.first_paragraph = ""
+        self.texts: list[str] = []  # each text token's, for the word count
+        self.links: list[tuple[str, str | None]] = []
+        self.broken: list[tuple[str, int]] = []
+        self.waiting: list[tuple[str, int]] = []
+        self.line_now = 1  # the 1-based line of the text being written, for its links
+
+    def words(self) -> int:
+        """Words counted token by token, as sitegen.markdown counts them: the tokens'
+        texts joined by a character that is no part of a word, then counted once."""
+        return len(WORD.findall("\0".join(self.texts)))
 
     def line(self, offset: int) -> int:
         """0-based line of a byte offset (markdown-it's token.map counts lines)."""
         return bisect_right(self.newlines, offset - 1)
 
-    def span(self, node: Any) -> list[int]:
-        start, end = node.srcmap
-        last = self.line(max(start, end - 1))
-        return [self.line(start), last + 1]
+    def open(self, tag: str, next_is: int) -> None:
+        """An opening block tag (`tag` with its attributes) through renderToken's rules."""
+        lead = "\n<" if self.after_hidden else "<"
+        self.out.append(f"{lead}{tag}>\n" if next_is == _BLOCK else f"{lead}{tag}>")
+        self.after_hidden = False
 
-    def push(self, type_: str, tag: str, nesting: int, level: int, **fields: Any) -> Token:
-        token = Token(type_, tag, nesting, level=level, block=True, **fields)
-        self.tokens.append(token)
-        return token
+    def close(self, tag: str) -> None:
+        self.out.append(f"</{tag}>\n")
+        self.after_hidden = False
 
     # --- blocks ------------------------------------------------------------------------
+
+    @staticmethod
+    def first_of(nodes: Sequence[Any], tight: bool) -> int:
+        """What the first token of these blocks will be (definitions make none)."""
+        for node in nodes:
+            name = node.name
+            if name == "definition":
+                continue
+            if name in INLINE or (tight and name == "paragraph"):
+                return _TEXT
+            return _BLOCK
+        return _CLOSE
 
     def blocks(self, nodes: Sequence[Any], level: int, tight: bool) -> None:
         if level > MAX_DEPTH:
@@ -149,155 +210,220 @@ class _Builder:
                 run.append(node)
                 continue
             if run:
-                self.hidden_paragraph(run, level)
+                self.paragraph(run, run[0].srcmap[0], hidden=True)
                 run = []
             self.block(node, level, tight)
         if run:
-            self.hidden_paragraph(run, level)
+            self.paragraph(run, run[0].srcmap[0], hidden=True)
 
-    def hidden_paragraph(self, nodes: list[Any], level: int) -> None:
-        start, end = nodes[0].srcmap[0], nodes[-1].srcmap[1]
-        span = [self.line(start), self.line(max(start, end - 1)) + 1]
-        self.push("paragraph_open", "p", 1, level, map=span, hidden=True)
-        self.inline(nodes, start, end, level + 1, span)
-        self.push("paragraph_close", "p", -1, level, hidden=True)
+    def paragraph(self, nodes: Sequence[Any], start: int, hidden: bool) -> None:
+        if not hidden:
+            self.open("p", _TEXT)
+        plain = self.inline(nodes, self.line(start) + 1)
+        if not self.first_paragraph:
+            self.first_paragraph = SPACES.sub(" ", "".join(plain)).strip()
+        if hidden:
+            self.after_hidden = True
+        else:
+            self.close("p")
 
     def block(self, node: Any, level: int, tight: bool) -> None:
         name, meta = node.name, node.meta
         if name == "paragraph":
-            span = self.span(node)
-            self.push("paragraph_open", "p", 1, level, map=span, hidden=tight)
-            self.inline(node.children, *node.srcmap, level + 1, span)
-            self.push("paragraph_close", "p", -1, level, hidden=tight)
-        elif name == "heading":
-            tag, span = f"h{meta['level']}", self.span(node)
-            self.push("heading_open", tag, 1, level, map=span, markup="#" * meta["level"])
-            self.inline(node.children, *node.srcmap, level + 1, span)
-            self.push("heading_close", tag, -1, level, markup="#" * meta["level"])
+            self.paragraph(node.children, node.srcmap[0], hidden=tight)
+        elif name == "heading" or name == "lheading":  # lheading: underlined (setext)
+            self.heading(node, meta["level"])
         elif name == "blockquote":
-            self.push("blockquote_open", "blockquote", 1, level, map=self.span(node),
-                      markup=">")
+            self.open("blockquote", self.first_of(node.children, tight=False))
             self.blocks(node.children, level + 1, tight=False)
-            self.push("blockquote_close", "blockquote", -1, level, markup=">")
+            self.close("blockquote")
         elif name in ("bullet_list", "ordered_list"):
             self.list(node, level)
-        elif name == "fence":
-            marker = meta.get("marker", "`") * meta.get("marker_len", 3)
-            self.push("fence", "code", 0, level, map=self.span(node), info=meta.get("info", ""),
-                      content=meta.get("content", ""), markup=marker)
-        elif name == "code_block":
-            self.push("code_block", "code", 0, level, map=self.span(node),
-                      content=meta.get("content", ""))
+        elif name in ("fence", "code_block"):
+            self.code(node)
         elif name == "hr":
-            self.push("hr", "hr", 0, level, map=self.span(node), markup=meta.get("markup", "---"))
+            self.open("hr", _BLOCK)
         elif name == "table":
-            self.table(node, level)
+            self.table(node)
         elif name == "definition":
             return  # a link reference definition shows nothing
         else:
             raise _Unsupported(name)
 
+    def heading(self, node: Any, level: int) -> None:
+        tag = f"h{level}"
+        html: list[str] = []
+        self.out, outer = html, self.out
+        parts = self.inline(node.children, self.line(node.srcmap[0]) + 1, titled=True)
+        self.out = outer
+        if HEADING_IDS[0] <= level <= HEADING_IDS[1]:  # markdown-it's anchors plugin
+            slug = unique_slug(heading_slug("".join(parts)), self.slugs)
+            self.open(f'{tag} id="{escapeHtml(slug)}"', _TEXT)
+        else:
+            self.open(tag, _TEXT)
+        self.out += html
+        self.close(tag)
+
     def list(self, node: Any, level: int) -> None:
         ordered = node.name == "ordered_list"
-        kind, tag = ("ordered_list", "ol") if ordered else ("bullet_list", "ul")
-        marker = node.meta.get("marker", ".")
-        opener = self.push(f"{kind}_open", tag, 1, level, map=self.span(node), markup=marker)
+        tag = "ol" if ordered else "ul"
         start = node.meta.get("start", 1)
-        if ordered and start != 1:
-            opener.attrs = {"start": start}
+        self.open(f'ol start="{start}"' if ordered and start != 1 else tag, _BLOCK)
         # A tight list: markdown-it-pyrs gives its items' text without paragraphs.
         tight = not any(child.name == "paragraph" for item in node.children
                         for child in item.children)
-        for number, item in enumerate(node.children):
-            info = str(start + number) if ordered else ""
-            self.push("list_item_open", "li", 1, level + 1, map=self.span(item),
-                      markup=marker, info=info)
+        for item in node.children:
+            self.open("li", self.first_of(item.children, tight))
             self.blocks(item.children, level + 2, tight)
-            self.push("list_item_close", "li", -1, level + 1, markup=marker)
-        self.push(f"{kind}_close", tag, -1, level, markup=marker)
+            self.close("li")
+        self.close(tag)
 
-    def table(self, node: Any, level: int) -> None:
+    def code(self, node: Any) -> None:
+        """Fenced and indented code, by markdown-it-py's own rules (their class and
+        info-string handling are its to decide)."""
+        meta = node.meta
+        if node.name == "fence":
+            marker = meta.get("marker", "`") * meta.get("marker_len", 3)
+            token = Token("fence", "code", 0, info=meta.get("info", ""),
+                          content=meta.get("content", ""), markup=marker, block=True)
+        else:
+            token = Token("code_block", "code", 0, content=meta.get("content", ""),
+                          block=True)
+        renderer = self.md.renderer
+        self.out.append(renderer.rules[token.type]([token], 0, self.md.options, {}))
+        self.after_hidden = False
+
+    def table(self, node: Any) -> None:
         aligns = node.meta.get("alignments", [])
-        self.push("table_open", "table", 1, level, map=self.span(node))
+        self.out.append('<div class="table-scroll" tabindex="0">\n')  # markdown.py's rule
+        self.open("table", _BLOCK)
         for section in node.children:
-            tag = "thead" if section.name == "thead" else "tbody"
             if section.name not in ("thead", "tbody"):
                 raise _Unsupported(section.name)
-            self.push(f"{tag}_open", tag, 1, level + 1, map=self.span(section))
+            tag = section.name
             cell = "th" if tag == "thead" else "td"
+            self.open(tag, _BLOCK)
             for row in section.children:
-                self.push("tr_open", "tr", 1, level + 2, map=self.span(row))
+                self.open("tr", _BLOCK)
+                line = self.line(row.srcmap[0]) + 1
                 for column, item in enumerate(row.children):
                     align = aligns[column] if column < len(aligns) else "none"
-                    token = self.push(f"{cell}_open", cell, 1, level + 3, map=self.span(item))
                     if align in ("left", "right", "center"):
-                        token.attrs = {"style": f"text-align:{align}"}
-                    span = self.span(row)
-                    self.inline(item.children, *item.srcmap, level + 4, span)
-                    self.push(f"{cell}_close", cell, -1, level + 3)
-                self.push("tr_close", "tr", -1, level + 2)
-            self.push(f"{tag}_close", tag, -1, level + 1)
-        self.push("table_close", "table", -1, level)
+                        self.open(f'{cell} style="text-align:{align}"', _TEXT)
+                    else:
+                        self.open(cell, _TEXT)
+                    self.inline(item.children, line)
+                    self.close(cell)
+                self.close("tr")
+            self.close(tag)
+        self.close("table")
+        self.out.append("</div>\n")
 
     # --- inline ------------------------------------------------------------------------
 
-    def inline(self, nodes: Sequence[Any], start: int, end: int, level: int,
-               span: list[int]) -> None:
-        token = Token("inline", "", 0, level=level, block=True, map=span,
-                      content=self.data[start:end].decode("utf-8", "replace").strip())
-        token.children = self.children(nodes, 0)
-        self.tokens.append(token)
+    def inline(self, nodes: Sequence[Any], line: int, titled: bool = False) -> list[str]:
+        """Write a paragraph's, heading's or cell's text; return its plain text in parts
+        (a line break as " ", unless `titled`: a heading's id leaves breaks out)."""
+        parts: list[str] = []
+        self.line_now = line
+        self.spans(nodes, parts, titled)
+        return parts
 
-    def children(self, nodes: Sequence[Any], level: int) -> list[Token]:
-        out: list[Token] = []
+    def spans(self, nodes: Sequence[Any], parts: list[str], titled: bool) -> None:
+        out = self.out
+        run: list[str] = []  # adjacent text, one token to markdown-it-py (and one count)
         for node in nodes:
-            name, meta = node.name, node.meta
+            name = node.name
             if name in ("text", "text_special"):
-                content = meta.get("content", "")
-                if out and out[-1].type == "text":
-                    out[-1].content += content  # markdown-it-py joins adjacent text
-                else:
-                    out.append(Token("text", "", 0, level=level, content=content))
-            elif name == "softbreak":
-                out.append(Token("softbreak", "br", 0, level=level))
-            elif name == "hardbreak":
-                out.append(Token("hardbreak", "br", 0, level=level))
-            elif name in ("em", "strong"):
-                tag = name
-                marker = meta.get("marker", "*") * (2 if name == "strong" else 1)
-                out.append(Token(f"{tag}_open", tag, 1, level=level, markup=marker))
-                out += self.children(node.children, level + 1)
-                out.append(Token(f"{tag}_close", tag, -1, level=level, markup=marker))
-            elif name in ("link", "autolink"):
-                attrs: dict[str, Any] = {"href": meta["url"]}
-                if meta.get("title"):
-                    attrs["title"] = meta["title"]
-                auto = name == "autolink"
-                out.append(Token("link_open", "a", 1, level=level, attrs=attrs,
-                                 markup="autolink" if auto else "",
-                                 info="auto" if auto else ""))
-                if auto:  # shown as written (an e-mail address without its mailto:)
-                    shown = "".join(child.meta.get("content", "") for child in node.children)
-                    out.append(Token("text", "", 0, level=level + 1,
-                                     content=self.md.normalizeLinkText(shown)))
-                else:
-                    out += self.children(node.children, level + 1)
-                out.append(Token("link_close", "a", -1, level=level,
-                                 markup="autolink" if auto else "",
-                                 info="auto" if auto else ""))
+                run.append(node.meta.get("content", ""))
+                continue
+            if run:
+                self.text(run, parts)
+                run = []
+            if name == "softbreak" or name == "hardbreak":
+                out.append("\n" if name == "softbreak" else "<br>\n")
+                self.line_now += 1  # a link after it is on a later line
+                if not titled:
+                    parts.append(" ")
+            elif name == "em" or name == "strong":
+                out.append(f"<{name}>")
+                self.spans(node.children, parts, titled)
+                out.append(f"</{name}>")
+            elif name == "link" or name == "autolink":
+                self.link(node, parts, titled)
             elif name == "image":
-                attrs = {"src": meta["url"], "alt": ""}
-                if meta.get("title"):
-                    attrs["title"] = meta["title"]
-                image = Token("image", "img", 0, level=level, attrs=attrs)
-                image.children = self.children(node.children, 0)
-                image.content = "".join(child.content for child in image.children
-                                        if child.type == "text")
-                out.append(image)
+                self.image(node)
             elif name == "code_inline":
                 content = "".join(child.meta.get("content", "") for child in node.children)
-                out.append(Token("code_inline", "code", 0, level=level, content=content,
-                                 markup="`" * node.meta.get("marker_len", 1)))
+                out.append(f"<code>{escapeHtml(content)}</code>")
+                parts.append(content)
             else:
                 raise _Unsupported(name)
-        return out
+        if run:
+            self.text(run, parts)
+
+    def text(self, run: list[str], parts: list[str]) -> None:
+        content = "".join(run)
+        self.out.append(escapeHtml(content))
+        self.texts.append(content)
+        parts.append(content)
+
+    def target(self, written: str, is_link: bool) -> str | None:
+        """What a link's or picture's target becomes (None: a link that waits, shown
+        as its text alone), noting broken and waiting links as sitegen.markdown does."""
+        if not is_internal(written):
+            return written
+        url = self.rewrite(written)
+        self.links.append((written, url))
+        if url is None:
+            self.broken.append((unquote(written), self.line_now))  # as the editor wrote it
+            return written
+        if url == WAITING and is_link:
+            self.waiting.append((unquote(written), self.line_now))
+            return None
+        return url
+
+    def link(self, node: Any, parts: list[str], titled: bool) -> None:
+        meta = node.meta
+        href = self.target(meta["url"], is_link=True)
+        if href is not None:
+            title = meta.get("title")
+            titled_attr = f' title="{escapeHtml(title)}"' if title else ""
+            self.out.append(f'<a href="{escapeHtml(href)}"{titled_attr}>')
+        if node.name == "autolink":  # shown as written (an e-mail address without mailto:)
+            shown = "".join(child.meta.get("content", "") for child in node.children)
+            self.text([self.md.normalizeLinkText(shown)], parts)
+        else:
+            self.spans(node.children, parts, titled)
+        if href is not None:
+            self.out.append("</a>")
+
+    def image(self, node: Any) -> None:
+        meta = node.meta
+        src = self.target(meta["url"], is_link=False)
+        title = meta.get("title")
+        titled_attr = f' title="{escapeHtml(title)}"' if title else ""
+        alt = "".join(self.alt(node.children))
+        self.out.append(f'<img src="{escapeHtml(src or "")}" alt="{escapeHtml(alt)}"'
+                        f'{titled_attr}>')
+
+    def alt(self, nodes: Sequence[Any]) -> list[str]:
+        """A picture's text alternative: its description without markup, as
+        markdown-it-py's renderInlineAsText gives it (no link in it is followed)."""
+        parts: list[str] = []
+        for node in nodes:
+            name = node.name
+            if name in ("text", "text_special"):
+                parts.append(node.meta.get("content", ""))
+            elif name == "softbreak" or name == "hardbreak":
+                parts.append("\n")
+            elif name == "code_inline":
+                parts += (child.meta.get("content", "") for child in node.children)
+            elif name == "autolink":
+                shown = "".join(child.meta.get("content", "") for child in node.children)
+                parts.append(self.md.normalizeLinkText(shown))
+            elif name in ("em", "strong", "link", "image"):
+                parts += self.alt(node.children)
+            else:
+                raise _Unsupported(name)
+        return parts
