@@ -21,6 +21,7 @@ Here each worker has a pipe of its own and this process reads them itself, so:
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -110,6 +111,11 @@ class ForkedPool:
         context = multiprocessing.get_context("fork")
         self._conns: list[Connection] = []
         self._procs: list[Any] = []
+        # What exists now is the workers' to read, not to collect: frozen (until the
+        # pool ends), the garbage collectors of the workers and of this process never
+        # walk it, and so never write to (and copy) the pages of memory they share.
+        gc.freeze()
+        self._frozen = True
         try:
             for _ in range(jobs):
                 mine, theirs = context.Pipe()
@@ -178,4 +184,7 @@ class ForkedPool:
             proc.join()
         for conn in self._conns:
             conn.close()
+        if self._frozen:
+            gc.unfreeze()  # this process's to collect again
+            self._frozen = False
         self._procs, self._conns = [], []
