@@ -72,7 +72,7 @@ def test_each_kind_of_value_is_written_as_it_always_was():
                '{"t":["2021-10-31T02:30:00",1,"Europe/Copenhagen"]},{"@":"Ref","v":["kurt",4]}]}')
     assert codec.encode(value) == written and codec.encode(value) == written
     for _ in range(2):  # refused every time, not only the first
-        with pytest.raises(TypeError, match="cannot store a PosixPath"):
+        with pytest.raises(TypeError, match="cannot store a"):
             codec.encode([Path("x")])
 
 
