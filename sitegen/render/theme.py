@@ -28,6 +28,7 @@ from sitegen.i18n import Formatter, load_translations
 from sitegen.licences import LICENCES
 from sitegen.locations import DEFAULT_THEME
 from sitegen.render.context import initials
+from sitegen.render.messages import install_messages
 from sitegen.render.once import ByIdentity, render_once
 
 
@@ -150,8 +151,7 @@ def load_theme(site_root: Path, config: SiteConfig) -> Theme:
             auto_reload=False,
             bytecode_cache=compiled,
         )
-        env.install_gettext_translations(  # type: ignore[attr-defined]
-            catalogues[language.code], newstyle=True)
+        install_messages(env, catalogues[language.code])
         formatter = Formatter(language)
         env.filters.update(
             date=formatter.date, time=formatter.time, datetime=formatter.datetime,
