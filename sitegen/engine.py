@@ -311,7 +311,7 @@ class Builder:
 
         if outputs is None:
             copied = self._full(prepared, digests, state, on_page, started, head.search,
-                                global_digest, write_store)
+                                global_digest, write_store, to_make)
         else:
             copied = self._incremental(prepared, outputs, digests, to_copy, state, on_page,
                                        started, head.search, to_make, write_store)
@@ -350,7 +350,8 @@ class Builder:
 
     def _full(self, prepared: Prepared, digests: dict[str, str], state: dict[str, Any],
               on_page: OnPage | None, started: float, buckets: dict[str, str],
-              global_digest: str = "", beside: Callable[[], Any] | None = None) -> int:
+              global_digest: str = "", beside: Callable[[], Any] | None = None,
+              to_make: Mapping[str, Any] | None = None) -> int:
         from sitegen import search
         from sitegen.pipeline import publish
 
@@ -368,7 +369,8 @@ class Builder:
                                             lambda rel: root / rel, work, known=buckets)
 
             published = publish(prepared, self.site_root, stage, on_page, self.jobs,
-                                index if work is not None else None, global_digest, beside)
+                                index if work is not None else None, global_digest, beside,
+                                to_make)
             hashes = published.hashes
             if work is not None:
                 search.apply_change(root, published.index, work / "trash")

@@ -102,7 +102,7 @@ def prepare(site_root: Path, options: BuildOptions, caches: Caches | None = None
     prepared = Prepared(site, theme, pages, tuple(sort_problems(problems)), loaded.media,
                         loaded.failed, article_counts(loaded.articles, options.now),
                         images=loaded.images, parsers=dict(memo.parsers))
-    originals = sum(item.how == "original" for item in derived.plan(site).values())
+    originals = len(derived.plan_originals(site))
     return replace(prepared, files=len(copies(prepared, site_root)) + originals)
 
 
@@ -248,12 +248,16 @@ def press_text(prepared: Prepared) -> Callable[[Article], str]:
 
 
 def make_derived(prepared: Prepared, site_root: Path, wanted: Mapping[str, derived.Made],
-                 sink: derived.Sink, jobs: int = 1) -> None:
-    """Make the files of `wanted` (pictures' originals and copies, icons, ZIPs)."""
+                 sink: derived.Sink, jobs: int = 1,
+                 planned: Mapping[str, derived.Made] | None = None) -> None:
+    """Make the files of `wanted` (pictures' originals and copies, icons, ZIPs).
+    `planned`: every file the site makes from pictures (derived.plan), when known: the
+    picture cache keeps the copies of those and forgets the rest."""
     cache = ImageCache(cache_path(site_root))
     try:
         derived.make(wanted, prepared.site, site_root, sink, cache, jobs, press_text(prepared))
-        cache.keep_only(derived.live_keys(derived.plan(prepared.site)))
+        everything = planned if planned is not None else derived.plan(prepared.site)
+        cache.keep_only(derived.live_keys(everything))
     finally:
         cache.close()
 
@@ -269,8 +273,10 @@ class Published:
 def publish(prepared: Prepared, site_root: Path, stage: Stage,
             on_page: OnPage | None = None, jobs: int = 1,
             index: Callable[[Mapping[str, str]], Any] | None = None,
-            global_digest: str = "", beside: Callable[[], Any] | None = None) -> Published:
-    """Render every page into the stage, copy the files and make the pictures'.
+            global_digest: str = "", beside: Callable[[], Any] | None = None,
+            to_make: Mapping[str, derived.Made] | None = None) -> Published:
+    """Render every page into the stage, copy the files and make the pictures'
+    (`to_make`: derived.plan of the site and `global_digest`, if the caller has it).
 
     `index(hashes)`: builds the search index from the searchable pages' content hashes.
     Those pages are rendered first, and the index is made while the rest are rendered
@@ -286,8 +292,9 @@ def publish(prepared: Prepared, site_root: Path, stage: Stage,
     try:
         for rel, source in copies(prepared, site_root).items():
             stage.copy(rel, source)
-        make_derived(prepared, site_root, derived.plan(prepared.site, global_digest),
-                     stage.write, jobs)
+        if to_make is None:
+            to_make = derived.plan(prepared.site, global_digest)
+        make_derived(prepared, site_root, to_make, stage.write, jobs, planned=to_make)
     except BaseException:
         if later is not None:
             later.wait()  # let it end before the build stops: the first error is said

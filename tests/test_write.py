@@ -71,9 +71,13 @@ def test_an_exception_while_staging_leaves_the_output_as_it_was(tmp_path):
 def test_a_stage_refuses_to_write_outside_itself(tmp_path):
     stage = Stage(tmp_path / "stage")
     (tmp_path / "stage").mkdir()
-    with pytest.raises(ValueError):
-        stage.write("../escape.html", b"x")
+    for rel in ("../escape.html", "da/../../escape.html", str(tmp_path / "escape.html"), ""):
+        with pytest.raises(ValueError):
+            stage.write(rel, b"x")
     assert not (tmp_path / "escape.html").exists()
+    stage.write("da/nyheder/a/index.html", b"a")  # folders are made as they are needed
+    stage.write("da/nyheder/b/../a/rss.xml", b"b")
+    assert (tmp_path / "stage/da/nyheder/a/rss.xml").read_bytes() == b"b"
 
 
 # whose folder it is
