@@ -29,9 +29,12 @@ def _still_valid(cached: RenderedBody, source: str, targets: LinkTargets) -> boo
     return all(targets.rewrite(source, target) == url for target, url in cached.links)
 
 
-def _render_one(shared: tuple[LinkTargets, bool], item: tuple[str, str]) -> RenderedBody:
-    targets, unsafe_html = shared
-    path, body = item
+def _render_one(shared: tuple[LinkTargets, bool, Sequence[tuple[str, str, str]]],
+                index: int) -> RenderedBody:
+    """The body `index` of the shared list: a task is its number alone, the bodies
+    reach forked workers with the list instead of being sent to them one by one."""
+    targets, unsafe_html, todo = shared
+    path, body, _key = todo[index]
     return render_body(body, partial(targets.rewrite, path), unsafe_html)
 
 
@@ -49,7 +52,7 @@ def render_bodies(sources: Sequence[ArticleSource], targets: LinkTargets, unsafe
     checked: set[str] = set()
     cache = cache if cache is not None else {}
     done: dict[str, RenderedBody] = {}
-    todo: list[tuple[str, str]] = []
+    todo: list[tuple[str, str, str]] = []  # (path, body, key)
     for source in sources:
         key = body_key(source.body, unsafe_html)
         cached = cache.get(key)
@@ -58,12 +61,12 @@ def render_bodies(sources: Sequence[ArticleSource], targets: LinkTargets, unsafe
             done[source.path] = cached
             checked.add(key)
         else:
-            todo.append((source.path, source.body))
-    rendered = shared_map(_render_one, (targets, unsafe_html), todo, jobs)
-    for (path, body), result in zip(todo, rendered, strict=True):
+            todo.append((source.path, source.body, key))
+    rendered = shared_map(_render_one, (targets, unsafe_html, todo), range(len(todo)), jobs)
+    for (path, _body, key), result in zip(todo, rendered, strict=True):
         done[path] = result
-        cache[body_key(body, unsafe_html)] = result
-        checked.add(body_key(body, unsafe_html))
+        cache[key] = result
+        checked.add(key)
     if verified is not None:
         verified.clear()
         verified.update(checked)

@@ -28,16 +28,30 @@ def _candidates(article: Article, by_cluster: Mapping[tuple[str, str], tuple[str
     return sorted(found)
 
 
-def _rank(article: Article, candidates: list[Article], limit: int) -> tuple[str, ...]:
+_Facts = tuple[float, frozenset[str]]  # an article's moment and its tags' slugs
+
+
+def _facts_of(article: Article, known: dict[str, _Facts]) -> _Facts:
+    """What ranking reads of an article, worked out once per build: each article is a
+    candidate of a dozen others, and a zoned datetime's timestamp is not free."""
+    found = known.get(article.key)
+    if found is None:
+        found = known[article.key] = (article.date.timestamp(),
+                                      frozenset(t.slug for t in article.tags))
+    return found
+
+
+def _rank(article: Article, candidates: list[Article], limit: int,
+          known: dict[str, _Facts] | None = None) -> tuple[str, ...]:
     """Those sharing the most clusters (then tags) first, then the nearest in time."""
-    tags = {t.slug for t in article.tags}
+    known = known if known is not None else {}
+    when, tags = _facts_of(article, known)
     clusters = set(article.clusters)
-    when = article.date.timestamp()
 
     def order(other: Article) -> tuple[int, float, str]:
-        score = 2 * len(clusters.intersection(other.clusters)) + len(
-            tags.intersection(t.slug for t in other.tags))
-        return (-score, abs(other.date.timestamp() - when), other.key)
+        moment, other_tags = _facts_of(other, known)
+        score = 2 * len(clusters.intersection(other.clusters)) + len(tags & other_tags)
+        return (-score, abs(moment - when), other.key)
 
     return tuple(other.key for other in sorted(candidates, key=order)[:limit])
 
@@ -49,6 +63,7 @@ def related_keys(articles: Mapping[str, Article],
     """Article key -> keys of its related articles, for every article."""
     memo = memo if memo is not None else {}
     result = {}
+    facts: dict[str, _Facts] = {}
     for key, article in articles.items():
         candidates = [articles[k] for k in _candidates(article, by_cluster, limit)]
         records = (article, *candidates)
@@ -57,7 +72,7 @@ def related_keys(articles: Mapping[str, Article],
                 a is b for a, b in zip(known[0], records, strict=True)):
             result[key] = known[1]
             continue
-        result[key] = _rank(article, candidates, limit)
+        result[key] = _rank(article, candidates, limit, facts)
         memo[key] = (records, result[key])
     for key in set(memo) - set(articles):
         del memo[key]
