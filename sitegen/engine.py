@@ -29,6 +29,7 @@ from sitegen.fingerprint import RACY_SECONDS, code_digest, content_hash, digest,
 from sitegen.report import BuildReport
 from sitegen.search_later import LaterIndex
 from sitegen.store import Outputs, Store, store_path
+from sitegen.store_aside import nothing, save_content_aside
 from sitegen.write import (
     MARKER,
     MARKER_TEXT,
@@ -252,12 +253,8 @@ class Builder:
     def _build(self, outputs: Outputs | None, options: BuildOptions, inputs: str,
                stamps: dict[str, str], started: float, on_page: OnPage | None,
                stamped_at: float) -> BuildReport:
-        from sitegen import derived, search
         from sitegen.config import load_config
-        from sitegen.kinds.article import ARTICLE
-        from sitegen.kinds.digest import digests_and_reads
-        from sitegen.pipeline import Caches, copies, prepare
-        from sitegen.snapshot import Head, model_rows
+        from sitegen.pipeline import Caches, prepare
         from sitegen.store import BodyStore
 
         config, problems = load_config(self.site_root)
@@ -273,6 +270,35 @@ class Builder:
         except BaseException:  # what was parsed and rendered is worth keeping
             self._save_content(memory, before, bodies, config_digest, config.unsafe_html)
             raise
+        content_saved = self._save_content(memory, before, bodies, config_digest,
+                                           config.unsafe_html, aside=True)
+        try:
+            report = self._built(prepared, outputs, options, inputs, stamps, started,
+                                 on_page, stamped_at, config_digest, memory, caches,
+                                 content_saved)
+        except BaseException:
+            try:
+                content_saved()  # let it end: what it writes is worth keeping
+            except Exception:  # noqa: BLE001 - the build's own error is the one to say
+                pass
+            raise
+        content_saved()  # done while the pages rendered; this makes sure, on every path
+        return report
+
+    def _built(self, prepared: Prepared, outputs: Outputs | None, options: BuildOptions,
+               inputs: str, stamps: dict[str, str], started: float, on_page: OnPage | None,
+               stamped_at: float, config_digest: str, memory: Memory, caches: Any,
+               content_saved: Callable[[], None]) -> BuildReport:
+        """The build after `prepare`: digests, the store's rows, then the full or the
+        incremental path. `content_saved()` waits for the parsed files and bodies to be
+        in the store (written aside, in a process of their own, while this goes on)."""
+        from sitegen import derived, search
+        from sitegen.kinds.article import ARTICLE
+        from sitegen.kinds.digest import digests_and_reads
+        from sitegen.pipeline import copies
+        from sitegen.snapshot import Head, model_rows
+
+        bodies = caches.bodies
         global_digest = self.global_digest(config_digest, prepared.theme.dirs, stamped_at,
                                            prepared.site.preview)
         digests, reads = digests_and_reads(prepared.site, prepared.pages, global_digest,
@@ -306,7 +332,7 @@ class Builder:
         def write_store() -> None:
             """The build store's writes, done while the pages render (they need only
             what is known now, and the render workers leave this process idle)."""
-            self._save_content(memory, before, bodies, config_digest, config.unsafe_html)
+            content_saved()
             self.store.stage(self.variant, model_rows(prepared.site, head, kept), reads)
 
         if outputs is None:
@@ -325,20 +351,30 @@ class Builder:
                        copied=copied)
 
     def _save_content(self, memory: Memory, before: dict[str, Any], bodies: Any,
-                      config_digest: str, unsafe_html: bool) -> None:
+                      config_digest: str, unsafe_html: bool, aside: bool = False
+                      ) -> Callable[[], None]:
+        """Store the files parsed and the bodies rendered by this build. `aside`: a cold
+        build's (tens of thousands of rows, seconds of JSON) are written by a forked
+        process of their own while the build goes on, on the core it leaves idle until
+        the pages render; what comes back waits for that process (and raises what it
+        raised). Otherwise they are written now."""
         from sitegen.resolve.bodies import body_key
 
         changed = [p for p, entry in memory.files.items() if before.get(p) is not entry]
         changed += [p for p in before if p not in memory.files]
         if not changed and not bodies.new:
-            return
+            return nothing
 
         def live() -> set[str]:
             return {body_key(entry.record.body, unsafe_html) for entry in memory.files.values()
                     if hasattr(entry.record, "rel")}
 
-        self.store.save_content(config_digest, memory.files, changed, bodies.new, live)
+        wait = save_content_aside(self.store, config_digest, memory.files, changed,
+                                  bodies.new, live) if aside else None
+        if wait is None:
+            self.store.save_content(config_digest, memory.files, changed, bodies.new, live)
         bodies.new = {}
+        return wait or nothing
 
     def _report(self, prepared: Prepared, started: float, copied: int) -> BuildReport:
         from sitegen.pipeline import report as make_report

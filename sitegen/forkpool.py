@@ -188,3 +188,36 @@ class ForkedPool:
             gc.unfreeze()  # this process's to collect again
             self._frozen = False
         self._procs, self._conns = [], []
+
+
+class Detached:
+    """One piece of work, `work(shared, None)`, in a forked process of its own while this
+    process goes on with something else; `wait()` gives what it returned or raises what
+    it raised. It is a pool of one worker, so it ends as those do (with a killed build,
+    and on `kill`)."""
+
+    def __init__(self, work: Callable[[Any, Any], Any], shared: Any) -> None:
+        self._pool: ForkedPool | None = ForkedPool(1, shared)
+        self._pool._conns[0].send((work, [None]))
+
+    def wait(self) -> Any:
+        """What the work returned, once it has ended (None when waited for already)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return None
+        try:
+            try:
+                ok, value = pool._conns[0].recv()
+            except EOFError:
+                raise WorkerDied("the process doing work beside the build ended without "
+                                 "finishing it (killed, or out of memory?)") from None
+            if not ok:
+                raise value
+            return value[0]
+        finally:
+            pool.close()
+
+    def kill(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.kill()

@@ -87,6 +87,16 @@ class Store:
         self.persistent = False
         self.db = self._open(path)
 
+    @classmethod
+    def joining(cls, path: Path) -> Store:
+        """Another connection to the store at `path`, which this build has open already
+        (for a process of its own): it never replaces the file, whatever it finds there,
+        and raises sqlite3.Error instead."""
+        store = cls.__new__(cls)
+        store.path, store.persistent = path, True
+        store.db = store._connect(path)
+        return store
+
     # -- opening -------------------------------------------------------------------
 
     def _open(self, path: Path | None) -> sqlite3.Connection:

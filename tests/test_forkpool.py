@@ -115,3 +115,24 @@ def test_workers_end_with_a_killed_parent() -> None:
     while any(map(_alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not any(map(_alive, workers))
+
+
+def _pid_and(shared: int, _item: None) -> tuple[int, int]:
+    return os.getpid(), shared * 2
+
+
+def _fails(_shared: object, _item: None) -> None:
+    raise ValueError("the disk is full")
+
+
+def test_detached_work_runs_in_a_process_of_its_own_while_this_one_goes_on() -> None:
+    from sitegen.forkpool import Detached
+
+    job = Detached(_pid_and, 21)
+    pid, value = job.wait()
+    assert pid != os.getpid() and value == 42
+    assert job.wait() is None  # waited for already: nothing more to wait for
+    with pytest.raises(ValueError, match="the disk is full"):
+        Detached(_fails, None).wait()
+    Detached(_pid_and, 1).kill()
+    assert parallel.can_fork()
