@@ -102,6 +102,18 @@ def _serve(conn: Connection, others: Sequence[Connection], parent: int,
                 f"a worker's reply could not be sent back ({exc!r}): {reply[1]!r:.300}"))))
 
 
+def _answer(conn: Connection) -> list[Any]:
+    """A worker's results for the chunk it was given, or what it raised, raised here."""
+    try:
+        ok, value = conn.recv()
+    except EOFError:
+        raise WorkerDied("a worker process ended without finishing its work (killed, or "
+                         "out of memory?)") from None
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
 class ForkedPool:
     """`jobs` forked processes, each holding `shared` as it was at the fork."""
 
@@ -111,9 +123,10 @@ class ForkedPool:
         context = multiprocessing.get_context("fork")
         self._conns: list[Connection] = []
         self._procs: list[Any] = []
-        # What exists now is the workers' to read, not to collect: frozen (until the
-        # pool ends), the garbage collectors of the workers and of this process never
-        # walk it, and so never write to (and copy) the pages of memory they share.
+        # What exists now is the workers' to read, not to collect: frozen (until this
+        # or another pool ends: freezing is only a hint), the garbage collectors of the
+        # workers and of this process never walk it, and so never write to (and copy)
+        # the pages of memory they share.
         gc.freeze()
         self._frozen = True
         try:
@@ -150,13 +163,7 @@ class ForkedPool:
         while busy:
             for conn in wait(list(busy)):
                 index = busy.pop(conn)  # type: ignore[call-overload]
-                try:
-                    ok, value = conn.recv()  # type: ignore[union-attr]
-                except EOFError:
-                    raise WorkerDied("a worker process ended without finishing its "
-                                     "work (killed, or out of memory?)") from None
-                if not ok:
-                    raise value
+                value = _answer(conn)  # type: ignore[arg-type]
                 results[index] = value
                 if done:
                     done(len(value))
@@ -206,14 +213,7 @@ class Detached:
         if pool is None:
             return None
         try:
-            try:
-                ok, value = pool._conns[0].recv()
-            except EOFError:
-                raise WorkerDied("the process doing work beside the build ended without "
-                                 "finishing it (killed, or out of memory?)") from None
-            if not ok:
-                raise value
-            return value[0]
+            return _answer(pool._conns[0])[0]
         finally:
             pool.close()
 

@@ -87,11 +87,9 @@ def render_body(text: str, rewrite: LinkRewriter, unsafe_html: bool = False,
     md = parser(unsafe_html)
     written, reason = fast_render(text, md, rewrite) if fast else (None, "asked for")
     if written is not None:
-        return RenderedBody(
-            written.html, written.first_paragraph, written.words,
-            tuple(BrokenLink(target, line) for target, line in written.broken),
-            tuple(written.links), _digest(written.html),
-            tuple(BrokenLink(target, line) for target, line in written.waiting))
+        return RenderedBody(written.html, written.first_paragraph, written.words,
+                            tuple(written.broken), tuple(written.links),
+                            _digest(written.html), tuple(written.waiting))
     tokens = md.parse(text)
     broken: list[BrokenLink] = []
     waiting: list[BrokenLink] = []

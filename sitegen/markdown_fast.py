@@ -39,6 +39,7 @@ from sitegen.markdown_links import (
     SPACES,
     WAITING,
     WORD,
+    BrokenLink,
     LinkRewriter,
     heading_slug,
     is_internal,
@@ -112,7 +113,6 @@ class _Unsupported(Exception):
         return f"{what} (not converted)" if what else "nesting deeper than 16 levels"
 
 
-
 @dataclass(slots=True)
 class Written:
     """What the fast path made of a body: sitegen.markdown turns it into a RenderedBody."""
@@ -121,8 +121,8 @@ class Written:
     first_paragraph: str  # as plain text
     words: int
     links: list[tuple[str, str | None]] = field(default_factory=list)
-    broken: list[tuple[str, int]] = field(default_factory=list)  # (target, 1-based line)
-    waiting: list[tuple[str, int]] = field(default_factory=list)
+    broken: list[BrokenLink] = field(default_factory=list)
+    waiting: list[BrokenLink] = field(default_factory=list)
 
 
 def fast_render(text: str, md: MarkdownIt, rewrite: LinkRewriter
@@ -132,7 +132,7 @@ def fast_render(text: str, md: MarkdownIt, rewrite: LinkRewriter
     reason = reference_reason(text, md)
     if reason is not None:
         return None, reason
-    writer = _Writer(text.encode("utf-8"), md, rewrite)
+    writer = _Writer(text, md, rewrite)
     try:
         writer.blocks(_parser().tree(text).children, 0, tight=False)
     except _Unsupported as exc:
@@ -151,12 +151,12 @@ class _Writer:
     """One body's HTML, written as markdown-it-py's renderer writes the tokens
     sitegen.markdown would give it (RendererHTML.renderToken's newlines included)."""
 
-    def __init__(self, data: bytes, md: MarkdownIt, rewrite: LinkRewriter):
-        self.data = data
+    def __init__(self, text: str, md: MarkdownIt, rewrite: LinkRewriter):
         self.md = md
         self.rewrite = rewrite
         self.out: list[str] = []
-        self.newlines = [match.start() for match in NEWLINE.finditer(data)]
+        # markdown-it-pyrs's source map counts bytes of the UTF-8 text
+        self.newlines = [match.start() for match in NEWLINE.finditer(text.encode("utf-8"))]
         # The last token was a tight list's hidden paragraph: the renderer then puts a
         # newline before the next opening block tag.
         self.after_hidden = False
@@ -164,8 +164,8 @@ class _Writer:
         self.first_paragraph = ""
         self.texts: list[str] = []  # each text token's, for the word count
         self.links: list[tuple[str, str | None]] = []
-        self.broken: list[tuple[str, int]] = []
-        self.waiting: list[tuple[str, int]] = []
+        self.broken: list[BrokenLink] = []
+        self.waiting: list[BrokenLink] = []
         self.line_now = 1  # the 1-based line of the text being written, for its links
 
     def words(self) -> int:
@@ -376,10 +376,10 @@ class _Writer:
         url = self.rewrite(written)
         self.links.append((written, url))
         if url is None:
-            self.broken.append((unquote(written), self.line_now))  # as the editor wrote it
+            self.broken.append(BrokenLink(unquote(written), self.line_now))  # as written
             return written
         if url == WAITING and is_link:
-            self.waiting.append((unquote(written), self.line_now))
+            self.waiting.append(BrokenLink(unquote(written), self.line_now))
             return None
         return url
 

@@ -26,39 +26,40 @@ def _made(rv: str, autoescape: bool, variables: dict[str, Any]) -> str:
     return rv % variables  # always a format string, as in Jinja: "%%" is "%"
 
 
+def _message(kept: dict[tuple[Any, ...], str], autoescape: bool, words: tuple[str, ...],
+             translate: Callable[..., str], variables: dict[str, Any], plain: bool) -> str:
+    """The message `translate(*words)` formats with `variables`; kept when it is
+    `plain` (the template gives it no values), made each time otherwise."""
+    if not plain:
+        return _made(translate(*words), autoescape, variables)
+    key = (autoescape, *words)
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = _made(translate(*words), autoescape, variables)
+    return found
+
+
 def _gettext(translate: Callable[[str], str]) -> Callable[..., str]:
-    kept: dict[tuple[bool, str], str] = {}
+    kept: dict[tuple[Any, ...], str] = {}
 
     @pass_context
     def gettext(__context: Context, __string: str, **variables: Any) -> str:
-        autoescape = __context.eval_ctx.autoescape
-        if variables:
-            return _made(translate(__string), autoescape, variables)
-        key = (autoescape, __string)
-        found = kept.get(key)
-        if found is None:
-            found = kept[key] = _made(translate(__string), autoescape, {})
-        return found
+        return _message(kept, __context.eval_ctx.autoescape, (__string,), translate,
+                        variables, plain=not variables)
 
     return gettext
 
 
 def _pgettext(translate: Callable[[str, str], str]) -> Callable[..., str]:
-    kept: dict[tuple[bool, str, str], str] = {}
+    kept: dict[tuple[Any, ...], str] = {}
 
     @pass_context
     def pgettext(__context: Context, __string_ctx: str, __string: str,
                  **variables: Any) -> str:
-        autoescape = __context.eval_ctx.autoescape
-        if variables:
-            variables.setdefault("context", __string_ctx)
-            return _made(translate(__string_ctx, __string), autoescape, variables)
-        key = (autoescape, __string_ctx, __string)
-        found = kept.get(key)
-        if found is None:
-            found = kept[key] = _made(translate(__string_ctx, __string), autoescape,
-                                      {"context": __string_ctx})
-        return found
+        plain = not variables
+        variables.setdefault("context", __string_ctx)  # as Jinja's pgettext does
+        return _message(kept, __context.eval_ctx.autoescape, (__string_ctx, __string),
+                        translate, variables, plain)
 
     return pgettext
 

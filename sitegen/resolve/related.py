@@ -42,9 +42,8 @@ def _facts_of(article: Article, known: dict[str, _Facts]) -> _Facts:
 
 
 def _rank(article: Article, candidates: list[Article], limit: int,
-          known: dict[str, _Facts] | None = None) -> tuple[str, ...]:
+          known: dict[str, _Facts]) -> tuple[str, ...]:
     """Those sharing the most clusters (then tags) first, then the nearest in time."""
-    known = known if known is not None else {}
     when, tags = _facts_of(article, known)
     clusters = set(article.clusters)
 
